@@ -1,0 +1,52 @@
+"""Django admin for developers: same rules as the UI, and no delete."""
+
+from django.contrib import admin
+
+from .models import Client
+
+
+@admin.register(Client)
+class ClientAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "name",
+        "sla_optimal_seconds",
+        "sla_low_seconds",
+        "max_history_conversations",
+        "inactivity_alert_attempts",
+        "max_inactivity_seconds",
+        "status",
+        "updated_at",
+    ]
+    list_filter = ["status"]
+    search_fields = ["code", "name"]  # Shows the search box; see get_search_results.
+    readonly_fields = ["created_at", "created_by", "updated_at", "updated_by"]
+    list_per_page = 25
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return ["code", *self.readonly_fields]
+        return self.readonly_fields
+
+    def get_search_results(self, request, queryset, search_term):
+        """Same search as the list page: exact code, or name ignoring case and accents."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        matches = queryset.search_name(term)
+        if term.isdigit():
+            matches |= queryset.filter(code=int(term))
+        return matches, False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj.record_change_by(request.user)
+        super().save_model(request, obj, form, change)

@@ -1,0 +1,32 @@
+"""The list page's query (Consultar): code, name and status, combined with AND."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import BOUNDS, Client
+
+
+class WholeNumberFilter(django_filters.Filter):
+    """NumberFilter takes decimals; a code is a whole number."""
+
+    field_class = forms.IntegerField
+
+
+class ClientFilter(django_filters.FilterSet):
+    code = WholeNumberFilter(
+        label=_("Code"),
+        min_value=BOUNDS["code"][0],
+        max_value=BOUNDS["code"][1],
+    )
+    name = django_filters.CharFilter(label=_("Name"), method="filter_name", max_length=200)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Client.Status.choices, empty_label=_("All")
+    )
+
+    class Meta:
+        model = Client
+        fields = ["code", "name", "status"]
+
+    def filter_name(self, queryset, name, value):
+        return queryset.search_name(value)

@@ -1,0 +1,58 @@
+"""Create and edit forms: layout only; every rule comes from the model."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import BOUNDS, Client
+
+
+class ClientForm(forms.ModelForm):
+    class Meta:
+        model = Client
+        fields = [
+            "code",
+            "name",
+            "sla_optimal_seconds",
+            "sla_low_seconds",
+            "max_history_conversations",
+            "inactivity_alert_attempts",
+            "max_inactivity_seconds",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (low, high) in BOUNDS.items():
+            if name in self.fields:
+                self.fields[name].widget.attrs.update(min=low, max=high)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("code", css_class="col-md-4"), Column("name", css_class="col-md-8")),
+            Fieldset(
+                _("Service level"),
+                Row(Column("sla_optimal_seconds"), Column("sla_low_seconds")),
+            ),
+            Fieldset(
+                _("Conversations"),
+                Row(
+                    Column("max_history_conversations"),
+                    Column("inactivity_alert_attempts"),
+                    Column("max_inactivity_seconds"),
+                ),
+            ),
+        )
+
+
+class ClientUpdateForm(ClientForm):
+    """Everything but the code, which is shown read-only, plus the status."""
+
+    class Meta(ClientForm.Meta):
+        fields = [*ClientForm.Meta.fields, "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A disabled field ignores whatever the browser posts for it.
+        self.fields["code"].disabled = True
+        self.helper.layout.append(Row(Column("status", css_class="col-md-4")))

@@ -1,0 +1,268 @@
+"""The Client record and every rule it must keep (see shared/SPEC.md).
+
+Each rule lives here once: field validators and ``clean()`` give the user a
+message next to the field; ``Meta.constraints`` repeat the same bounds in the
+database so that no path (form, admin, command, raw SQL) can store a client
+that breaks them.
+"""
+
+import unicodedata
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    ProhibitNullCharactersValidator,
+)
+from django.db import models
+from django.db.models.functions import Length, Trim
+from django.db.models.lookups import GreaterThan, LessThanOrEqual
+from django.utils.translation import gettext_lazy as _
+
+NAME_MAX_LENGTH = 120
+ONE_DAY_SECONDS = 86_400
+
+#: Inclusive bounds of each whole-number field; validators and database
+#: check constraints are both built from this table.
+BOUNDS = {
+    "code": (1, 2_147_483_647),
+    "sla_optimal_seconds": (1, ONE_DAY_SECONDS),
+    "sla_low_seconds": (1, ONE_DAY_SECONDS),
+    "max_history_conversations": (0, 100),
+    "inactivity_alert_attempts": (0, 10),
+    "max_inactivity_seconds": (1, ONE_DAY_SECONDS),
+}
+
+
+CODE_IMMUTABLE_ERROR = ValidationError(
+    _("The code of an existing client cannot be changed."), code="immutable"
+)
+
+
+def bounded(field_name):
+    low, high = BOUNDS[field_name]
+    return [MinValueValidator(low), MaxValueValidator(high)]
+
+
+def normalize_for_search(text):
+    """Fold case and accents so that "telefonica" finds "Telefónica"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+class TrimmedCharField(models.CharField):
+    """A CharField that drops outer whitespace before validating.
+
+    Doing it in ``to_python`` means the blank and length checks see the
+    trimmed value, whether the value came from a form, the admin or a command.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.strip() if isinstance(value, str) else value
+
+    def pre_save(self, model_instance, add):
+        value = self.to_python(getattr(model_instance, self.attname))
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+class SearchKeyField(models.CharField):
+    """A hidden copy of another text field, folded for searching.
+
+    Computed in ``pre_save`` so that ``save()`` and ``bulk_create()`` both
+    keep it in step with its source.
+    """
+
+    def __init__(self, *args, source, **kwargs):
+        self.source = source
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        kwargs.pop("editable", None)
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):
+        source = model_instance._meta.get_field(self.source)
+        value = normalize_for_search(source.pre_save(model_instance, add) or "")
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+class ClientQuerySet(models.QuerySet):
+    def delete(self):
+        raise ClientDeletionError
+
+    def search_name(self, text):
+        """Clients whose name contains ``text``, ignoring case and accents."""
+        return self.filter(name_search__contains=normalize_for_search(text.strip()))
+
+
+class ClientDeletionError(Exception):
+    """Clients are never deleted, only deactivated, so their history stays."""
+
+    def __init__(self):
+        super().__init__("Clients cannot be deleted; set their status to inactive instead.")
+
+
+class ClientStatus(models.TextChoices):
+    """Clients are deactivated, never deleted."""
+
+    ACTIVE = "active", _("Active")
+    INACTIVE = "inactive", _("Inactive")
+
+
+class Client(models.Model):
+    Status = ClientStatus
+
+    code = models.IntegerField(
+        _("code"),
+        validators=bounded("code"),
+        help_text=_("A whole number never used by another client. It cannot be changed later."),
+    )
+    name = TrimmedCharField(
+        _("name"),
+        max_length=NAME_MAX_LENGTH,
+        validators=[ProhibitNullCharactersValidator()],
+    )
+    name_search = SearchKeyField(max_length=NAME_MAX_LENGTH, source="name")
+    sla_optimal_seconds = models.PositiveIntegerField(
+        _("optimal SLA (seconds)"),
+        validators=bounded("sla_optimal_seconds"),
+        help_text=_("Answer time that counts as optimal. Must be lower than the low SLA."),
+    )
+    sla_low_seconds = models.PositiveIntegerField(
+        _("low SLA (seconds)"),
+        validators=bounded("sla_low_seconds"),
+        help_text=_("Answer time beyond which the service level is breached."),
+    )
+    max_history_conversations = models.PositiveSmallIntegerField(
+        _("max. historical conversations"),
+        validators=bounded("max_history_conversations"),
+        help_text=_(
+            "How many closed conversations of a contact the agent sees under "
+            "“History” in the Inbound panel (0 to 100)."
+        ),
+    )
+    inactivity_alert_attempts = models.PositiveSmallIntegerField(
+        _("number of attempts"),
+        validators=bounded("inactivity_alert_attempts"),
+        help_text=_("How many inactivity alerts are sent to a contact (0 to 10)."),
+    )
+    max_inactivity_seconds = models.PositiveIntegerField(
+        _("max. inactivity time (seconds)"),
+        validators=bounded("max_inactivity_seconds"),
+        help_text=_("Idle time after which the inactivity alert is sent."),
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        editable=False,
+    )
+
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"],
+                name="clients_client_code_unique",
+                violation_error_code="unique",
+                violation_error_message=_("This code is already in use."),
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=models.Q(
+                        **{f"{field}__gte": low, f"{field}__lte": high},
+                    ),
+                    name=f"clients_client_{field}_range",
+                )
+                for field, (low, high) in BOUNDS.items()
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sla_optimal_seconds__lt=models.F("sla_low_seconds")),
+                name="clients_client_sla_optimal_below_low",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    GreaterThan(Length("name"), 0),
+                    LessThanOrEqual(Length("name"), NAME_MAX_LENGTH),
+                    name=Trim("name"),
+                ),
+                name="clients_client_name_trimmed_not_blank",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ClientStatus.values),
+                name="clients_client_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["status"], name="clients_client_status_idx")]
+
+    def __str__(self):
+        return f"{self.code} · {self.name}"
+
+    def save(self, *args, **kwargs):
+        # Unlike the other rules this one is checked on every save: a changed
+        # code would silently re-key the client's whole history.
+        if self.code_changed:
+            raise ValidationError({"code": CODE_IMMUTABLE_ERROR})
+        super().save(*args, **kwargs)
+        self._stored_code = self.code
+
+    def delete(self, *args, **kwargs):
+        raise ClientDeletionError
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_code = instance.__dict__.get("code")
+        return instance
+
+    def clean(self):
+        errors = {}
+        if self.code_changed:
+            errors["code"] = CODE_IMMUTABLE_ERROR
+        if (
+            self.sla_optimal_seconds is not None
+            and self.sla_low_seconds is not None
+            and self.sla_optimal_seconds >= self.sla_low_seconds
+        ):
+            errors["sla_low_seconds"] = ValidationError(
+                _("The low SLA must be greater than the optimal SLA."), code="sla_order"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def code_changed(self):
+        stored = getattr(self, "_stored_code", None)
+        return not self._state.adding and stored is not None and self.code != stored
+
+    def record_change_by(self, user):
+        """Remember who made this change, and who created the client if it is new."""
+        if self._state.adding:
+            self.created_by = user
+        self.updated_by = user

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "clients"
+
+urlpatterns = [
+    path("", views.ClientListView.as_view(), name="list"),
+    path("crear/", views.ClientCreateView.as_view(), name="create"),
+    path("<int:code>/editar/", views.ClientUpdateView.as_view(), name="update"),
+]

@@ -1,0 +1,70 @@
+"""The Django admin for developers: same rules, same search, no delete."""
+
+import pytest
+
+from clients.models import Client
+
+from .factories import ClientFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "/admin/clients/client/"
+
+
+def test_changelist_loads_with_columns_and_status_filter(admin_client):
+    ClientFactory(code=11, name="Telefónica")
+    html = admin_client.get(CHANGELIST).content.decode()
+    assert "Telefónica" in html
+    assert "SLA óptimo (segundos)" in html
+    assert "?status__exact=inactive" in html
+
+
+def test_search_by_code_or_by_name_without_accents(admin_client):
+    ClientFactory(code=11, name="Telefónica")
+    ClientFactory(code=110, name="Bancolombia")
+    by_name = admin_client.get(CHANGELIST, {"q": "TELEFONICA"})
+    assert [c.code for c in by_name.context["cl"].result_list] == [11]
+    by_code = admin_client.get(CHANGELIST, {"q": "11"})
+    assert [c.code for c in by_code.context["cl"].result_list] == [11]
+    huge = admin_client.get(CHANGELIST, {"q": "9" * 40})
+    assert huge.status_code == 200
+    assert list(huge.context["cl"].result_list) == []
+
+
+def test_add_applies_the_model_rules_and_records_the_author(admin_client, admin_user):
+    data = {
+        "code": "12",
+        "name": "  Ñandú  ",
+        "sla_optimal_seconds": "30",
+        "sla_low_seconds": "30",
+        "max_history_conversations": "5",
+        "inactivity_alert_attempts": "1",
+        "max_inactivity_seconds": "60",
+        "status": "active",
+    }
+    refused = admin_client.post(f"{CHANGELIST}add/", data)
+    assert refused.status_code == 200
+    assert "El SLA bajo debe ser mayor que el SLA óptimo." in refused.content.decode()
+    assert (
+        admin_client.post(f"{CHANGELIST}add/", {**data, "sla_low_seconds": "31"}).status_code == 302
+    )
+    client = Client.objects.get(code=12)
+    assert client.name == "Ñandú"
+    assert client.created_by == admin_user
+
+
+def test_code_is_read_only_on_change(admin_client):
+    client = ClientFactory(code=11)
+    html = admin_client.get(f"{CHANGELIST}{client.pk}/change/").content.decode()
+    assert 'name="code"' not in html
+    assert 'name="name"' in html
+
+
+def test_there_is_no_way_to_delete(admin_client):
+    client = ClientFactory(code=11)
+    changelist = admin_client.get(CHANGELIST).content.decode()
+    assert "delete_selected" not in changelist
+    change = admin_client.get(f"{CHANGELIST}{client.pk}/change/").content.decode()
+    assert "/delete/" not in change
+    assert admin_client.post(f"{CHANGELIST}{client.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert Client.objects.filter(code=11).exists()

@@ -1,0 +1,70 @@
+"""Spanish first, English second; catalogues complete and compiled."""
+
+import gettext
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from .factories import ClientFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = "/administracion/clientes/"
+
+
+def test_list_renders_in_spanish_by_default(manager_client):
+    ClientFactory(status="inactive")
+    html = manager_client.get(LIST_URL).content.decode()
+    assert '<html lang="es">' in html
+    for text in ["Clientes", "Consultar", "Limpiar", "Crear", "Código", "Inactivo", "Estado"]:
+        assert text in html, text
+
+
+def test_list_renders_in_english_when_the_browser_asks(manager_client):
+    ClientFactory(status="inactive")
+    html = manager_client.get(LIST_URL, headers={"accept-language": "en"}).content.decode()
+    assert '<html lang="en">' in html
+    for text in ["Clients", "Query", "Clear", "Create", "Code", "Inactive", "Status"]:
+        assert text in html, text
+    assert "Consultar" not in html
+
+
+def test_form_errors_follow_the_language(manager_client):
+    data = {"code": "0"}
+    spanish = manager_client.post("/administracion/clientes/crear/", data)
+    english = manager_client.post(
+        "/administracion/clientes/crear/", data, headers={"accept-language": "en"}
+    )
+    assert "Este campo es obligatorio." in spanish.content.decode()
+    assert "This field is required." in english.content.decode()
+
+
+def read_po(path):
+    """msgid -> msgstr for each entry of a .po file (no plurals are used)."""
+    entries = {}
+    for block in path.read_text(encoding="utf-8").split("\n\n")[1:]:
+        parts = {"msgid": [], "msgstr": []}
+        current = None
+        for line in block.splitlines():
+            keyword, _, rest = line.partition(" ")
+            if keyword in parts:
+                current, line = keyword, rest
+            if current and line.startswith('"'):
+                parts[current].append(json.loads(line))
+        entries["".join(parts["msgid"])] = "".join(parts["msgstr"])
+    return entries
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_catalogues_are_complete_and_compiled(language):
+    folder = Path(settings.BASE_DIR) / "locale" / language / "LC_MESSAGES"
+    entries = read_po(folder / "django.po")
+    assert "Clients" in entries
+    with (folder / "django.mo").open("rb") as compiled:
+        catalogue = gettext.GNUTranslations(compiled)
+    for msgid, msgstr in entries.items():
+        if language == "es":
+            assert msgstr, f"untranslated: {msgid}"
+        assert catalogue.gettext(msgid) == (msgstr or msgid), f"stale .mo: {msgid}"

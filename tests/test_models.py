@@ -1,0 +1,224 @@
+"""Every rule of the Client record, in the model and again in the database."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import DataError, IntegrityError, connection, transaction
+from django.utils import timezone
+
+from clients.models import BOUNDS, Client, ClientDeletionError, normalize_for_search
+
+from .factories import ClientFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+VALID = {
+    "code": 42,
+    "name": "Telefónica",
+    "sla_optimal_seconds": 20,
+    "sla_low_seconds": 60,
+    "max_history_conversations": 10,
+    "inactivity_alert_attempts": 3,
+    "max_inactivity_seconds": 300,
+    "status": "active",
+}
+
+
+def build(**changes):
+    values = {**VALID, **changes}
+    # Keep the SLA order valid while a test moves one SLA to its bounds.
+    if "sla_optimal_seconds" in changes and "sla_low_seconds" not in changes:
+        values["sla_low_seconds"] = BOUNDS["sla_low_seconds"][1]
+    if "sla_low_seconds" in changes and "sla_optimal_seconds" not in changes:
+        values["sla_optimal_seconds"] = BOUNDS["sla_optimal_seconds"][0]
+    return Client(**values)
+
+
+def errors_of(client):
+    with pytest.raises(ValidationError) as caught:
+        client.full_clean()
+    return caught.value.message_dict
+
+
+def raw_insert(**changes):
+    """INSERT straight into the table, past every Python check."""
+    now = timezone.now()
+    values = {
+        **VALID,
+        "name_search": "telefonica",
+        "created_at": now,
+        "updated_at": now,
+        **changes,
+    }
+    columns = ", ".join(values)
+    placeholders = ", ".join(["%s"] * len(values))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO clients_client ({columns}) VALUES ({placeholders})",
+            list(values.values()),
+        )
+
+
+# The SLA order narrows the SLA bounds by one: optimal ≤ 86,399 and low ≥ 2.
+SLA_ORDER_BOUNDS = {"sla_optimal_seconds": (1, 86_399), "sla_low_seconds": (2, 86_400)}
+BOUND_CASES = [(field, *SLA_ORDER_BOUNDS.get(field, bounds)) for field, bounds in BOUNDS.items()]
+
+
+@pytest.mark.parametrize(("field", "low", "high"), BOUND_CASES)
+def test_each_number_accepts_both_of_its_bounds(field, low, high):
+    build(**{field: low}).full_clean()
+    build(**{field: high}).full_clean()
+
+
+@pytest.mark.parametrize(("field", "bounds"), BOUNDS.items())
+def test_each_number_refuses_values_just_outside_and_negative(field, bounds):
+    low, high = bounds
+    for bad in (low - 1, high + 1, -5):
+        assert field in errors_of(build(**{field: bad})), bad
+
+
+@pytest.mark.parametrize(("field", "bounds"), BOUNDS.items())
+def test_database_refuses_out_of_range_numbers_on_a_raw_insert(field, bounds):
+    low, high = bounds
+    for bad in (low - 1, high + 1):
+        # PostgreSQL's integer column overflows (DataError) before the check runs.
+        with pytest.raises((IntegrityError, DataError)):
+            raw_insert(**{field: bad})
+    assert Client.objects.count() == 0
+
+
+def test_a_valid_raw_insert_is_accepted():
+    raw_insert()
+    assert Client.objects.get().name == "Telefónica"
+
+
+def test_optimal_sla_must_be_strictly_below_low_sla():
+    assert "sla_low_seconds" in errors_of(build(sla_optimal_seconds=60, sla_low_seconds=60))
+    assert "sla_low_seconds" in errors_of(build(sla_optimal_seconds=61, sla_low_seconds=60))
+    build(sla_optimal_seconds=59, sla_low_seconds=60).full_clean()
+
+
+def test_sla_order_message_is_in_spanish():
+    message = errors_of(build(sla_optimal_seconds=90, sla_low_seconds=30))["sla_low_seconds"]
+    assert message == ["El SLA bajo debe ser mayor que el SLA óptimo."]
+
+
+def test_database_refuses_optimal_sla_not_below_low_sla():
+    with pytest.raises(IntegrityError):
+        raw_insert(sla_optimal_seconds=60, sla_low_seconds=60)
+
+
+@pytest.mark.parametrize("name", ["Telefónica", "Ñandú S.A.S.", "A", "x" * 120, "Société Générale"])
+def test_names_with_any_unicode_letters_are_accepted(name):
+    build(name=name).full_clean()
+
+
+def test_name_is_trimmed_before_checking_and_saving():
+    client = build(name="   Ñandú S.A.S.  ")
+    client.full_clean()
+    client.save()
+    client.refresh_from_db()
+    assert client.name == "Ñandú S.A.S."
+    # 120 characters once trimmed is fine, even with spaces around it.
+    build(code=43, name=f"  {'x' * 120}  ").full_clean()
+
+
+@pytest.mark.parametrize("name", ["", "   ", "\t\n", "x" * 121, "bad\x00name"])
+def test_blank_too_long_or_nul_names_are_refused(name):
+    assert "name" in errors_of(build(name=name))
+
+
+@pytest.mark.parametrize("name", ["", " padded", "padded ", "x" * 121])
+def test_database_refuses_blank_untrimmed_or_too_long_names(name):
+    with pytest.raises((IntegrityError, DataError)):  # PostgreSQL: varchar(120) overflow
+        raw_insert(name=name)
+
+
+def test_code_is_unique_with_a_clear_message():
+    ClientFactory(code=42, status="inactive")
+    assert errors_of(build(code=42))["code"] == ["Este código ya está en uso."]
+
+
+def test_database_refuses_a_duplicate_code():
+    ClientFactory(code=42)
+    with pytest.raises(IntegrityError):
+        raw_insert(code=42)
+
+
+def test_code_cannot_change_after_creation():
+    client = ClientFactory(code=42)
+    client = Client.objects.get(pk=client.pk)
+    client.code = 43
+    assert errors_of(client)["code"] == ["El código de un cliente existente no se puede cambiar."]
+    with pytest.raises(ValidationError):
+        client.save()
+    assert Client.objects.get(pk=client.pk).code == 42
+
+
+def test_database_refuses_to_change_a_code():
+    ClientFactory(code=42)
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE clients_client SET code = 43 WHERE code = 42")
+    assert Client.objects.filter(code=42).exists()
+
+
+def test_other_fields_of_an_existing_client_can_change():
+    client = ClientFactory(code=42, name="Viejo")
+    client = Client.objects.get(pk=client.pk)
+    client.name = "Nuevo"
+    client.full_clean()
+    client.save()
+    assert Client.objects.get(code=42).name == "Nuevo"
+
+
+def test_status_is_active_by_default_and_limited_to_two_values():
+    client = Client(**{key: value for key, value in VALID.items() if key != "status"})
+    assert client.status == "active"
+    assert "status" in errors_of(build(status="deleted"))
+    with pytest.raises(IntegrityError):
+        raw_insert(status="deleted")
+
+
+def test_clients_are_never_deleted():
+    client = ClientFactory()
+    with pytest.raises(ClientDeletionError):
+        client.delete()
+    with pytest.raises(ClientDeletionError):
+        Client.objects.all().delete()
+    assert Client.objects.count() == 1
+
+
+def test_timestamps_and_authors_are_kept():
+    author, editor = UserFactory(), UserFactory()
+    client = build()
+    client.record_change_by(author)
+    client.save()
+    created_at = client.created_at
+    client.name = "Otro"
+    client.record_change_by(editor)
+    client.save()
+    client.refresh_from_db()
+    assert (client.created_by, client.updated_by) == (author, editor)
+    assert client.created_at == created_at < client.updated_at
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Telefónica", "telefonica"), ("ÑANDÚ", "nandu"), ("Straße", "strasse"), ("abc", "abc")],
+)
+def test_search_key_folds_case_and_accents(text, expected):
+    assert normalize_for_search(text) == expected
+
+
+def test_name_search_ignores_case_and_accents_and_keeps_wildcards_literal():
+    ClientFactory(name="Telefónica Colombia")
+    ClientFactory(name="Ñandú S.A.S.")
+    ClientFactory(name="100% Café")
+    assert [c.name for c in Client.objects.search_name("TELEFONICA")] == ["Telefónica Colombia"]
+    assert [c.name for c in Client.objects.search_name("nandu")] == ["Ñandú S.A.S."]
+    assert [c.name for c in Client.objects.search_name("0% caf")] == ["100% Café"]
+    assert list(Client.objects.search_name("_")) == []
+
+
+def test_bulk_created_clients_are_searchable():
+    Client.objects.bulk_create([build(code=1, name="Éxito"), build(code=2, name="Olímpica")])
+    assert [c.code for c in Client.objects.search_name("exito")] == [1]
