@@ -42,18 +42,18 @@ def test_form_errors_follow_the_language(manager_client):
 
 
 def read_po(path):
-    """msgid -> msgstr for each entry of a .po file (no plurals are used)."""
+    """(msgid, msgid_plural or None) -> list of translations, for each .po entry."""
     entries = {}
     for block in path.read_text(encoding="utf-8").split("\n\n")[1:]:
-        parts = {"msgid": [], "msgstr": []}
-        current = None
+        parts, current = {}, None
         for line in block.splitlines():
             keyword, _, rest = line.partition(" ")
-            if keyword in parts:
+            if keyword.startswith("msg"):
                 current, line = keyword, rest
             if current and line.startswith('"'):
-                parts[current].append(json.loads(line))
-        entries["".join(parts["msgid"])] = "".join(parts["msgstr"])
+                parts[current] = parts.get(current, "") + json.loads(line)
+        forms = [value for key, value in sorted(parts.items()) if key.startswith("msgstr")]
+        entries[parts["msgid"], parts.get("msgid_plural")] = forms
     return entries
 
 
@@ -61,10 +61,23 @@ def read_po(path):
 def test_catalogues_are_complete_and_compiled(language):
     folder = Path(settings.BASE_DIR) / "locale" / language / "LC_MESSAGES"
     entries = read_po(folder / "django.po")
-    assert "Clients" in entries
+    assert ("Clients", None) in entries
     with (folder / "django.mo").open("rb") as compiled:
         catalogue = gettext.GNUTranslations(compiled)
-    for msgid, msgstr in entries.items():
+    for (msgid, plural), forms in entries.items():
         if language == "es":
-            assert msgstr, f"untranslated: {msgid}"
-        assert catalogue.gettext(msgid) == (msgstr or msgid), f"stale .mo: {msgid}"
+            assert all(forms), f"untranslated: {msgid}"
+        if plural is None:
+            assert catalogue.gettext(msgid) == (forms[0] or msgid), f"stale .mo: {msgid}"
+        else:
+            assert catalogue.ngettext(msgid, plural, 1) == (forms[0] or msgid), msgid
+
+
+def test_the_user_can_switch_language_from_the_menu(manager_client):
+    response = manager_client.post(
+        "/i18n/setlang/", {"language": "en", "next": LIST_URL}, follow=True
+    )
+    html = response.content.decode()
+    assert '<html lang="en">' in html
+    assert "Query" in html
+    assert 'name="language" value="es"' in html

@@ -72,6 +72,13 @@ def test_list_shows_every_column_and_client(manager_client):
         assert re.search(rf"</i>\s*{button}\s*</", html), button
 
 
+def test_list_counts_the_clients_found(manager_client):
+    ClientFactory(name="Claro")
+    ClientFactory(name="Movistar")
+    assert "2 clientes" in manager_client.get(LIST_URL).content.decode()
+    assert "1 cliente<" in manager_client.get(LIST_URL, {"name": "claro"}).content.decode()
+
+
 def test_list_says_when_there_are_no_clients(manager_client):
     assert "No hay clientes." in manager_client.get(LIST_URL).content.decode()
 
