@@ -1,12 +1,14 @@
 """Django admin for developers: same rules as the UI, and no delete."""
 
+from django import forms
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Client
 
 
 @admin.register(Client)
-class ClientAdmin(admin.ModelAdmin):
+class ClientAdmin(SimpleHistoryAdmin):
     list_display = [
         "code",
         "name",
@@ -23,6 +25,15 @@ class ClientAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "created_by", "updated_at", "updated_by"]
     list_per_page = 25
     show_full_result_count = False
+
+    def get_exclude(self, request, obj=None):
+        # The version only matters when changing: it detects concurrent edits.
+        return ["version"] if obj is None else []
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "version":
+            kwargs["widget"] = forms.HiddenInput
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:

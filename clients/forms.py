@@ -49,10 +49,13 @@ class ClientUpdateForm(ClientForm):
     """Everything but the code, which is shown read-only, plus the status."""
 
     class Meta(ClientForm.Meta):
-        fields = [*ClientForm.Meta.fields, "status"]
+        fields = [*ClientForm.Meta.fields, "status", "version"]
+        # The version the user read travels with the form: saving refuses it
+        # if someone else saved in between.
+        widgets = {"version": forms.HiddenInput}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # A disabled field ignores whatever the browser posts for it.
         self.fields["code"].disabled = True
-        self.helper.layout.append(Row(Column("status", css_class="col-md-4")))
+        self.helper.layout.extend([Row(Column("status", css_class="col-md-4")), "version"])

@@ -9,7 +9,7 @@ that breaks them.
 import unicodedata
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import (
     MaxValueValidator,
     MinValueValidator,
@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models.functions import Length, Trim
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 NAME_MAX_LENGTH = 120
 ONE_DAY_SECONDS = 86_400
@@ -35,8 +36,12 @@ BOUNDS = {
 }
 
 
+CODE_IN_USE_MESSAGE = _("This code is already in use.")
 CODE_IMMUTABLE_ERROR = ValidationError(
     _("The code of an existing client cannot be changed."), code="immutable"
+)
+STALE_ERROR = ValidationError(
+    _("Another user changed this client; review the changes."), code="stale"
 )
 
 
@@ -100,6 +105,10 @@ class ClientQuerySet(models.QuerySet):
     def search_name(self, text):
         """Clients whose name contains ``text``, ignoring case and accents."""
         return self.filter(name_search__contains=normalize_for_search(text.strip()))
+
+
+class ClientChangedError(Exception):
+    """Someone saved the client after this copy was read (optimistic locking)."""
 
 
 class ClientDeletionError(Exception):
@@ -180,7 +189,15 @@ class Client(models.Model):
         editable=False,
     )
 
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        db_default=1,
+        help_text=_("Goes up by one on every change, so two editors cannot overwrite each other."),
+    )
+
     objects = ClientQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["name_search"])
 
     class Meta:
         verbose_name = _("client")
@@ -191,7 +208,7 @@ class Client(models.Model):
                 fields=["code"],
                 name="clients_client_code_unique",
                 violation_error_code="unique",
-                violation_error_message=_("This code is already in use."),
+                violation_error_message=CODE_IN_USE_MESSAGE,
             ),
             *(
                 models.CheckConstraint(
@@ -229,8 +246,36 @@ class Client(models.Model):
         # code would silently re-key the client's whole history.
         if self.code_changed:
             raise ValidationError({"code": CODE_IMMUTABLE_ERROR})
-        super().save(*args, **kwargs)
+        if self._state.adding:
+            super().save(*args, **kwargs)
+        else:
+            self._save_next_version(*args, **kwargs)
         self._stored_code = self.code
+
+    def _save_next_version(self, *args, update_fields=None, **kwargs):
+        """Write only if the stored version is still the one this copy was read at."""
+        if update_fields is not None:
+            update_fields = {*update_fields, "version"}
+        self._expected_version = self.version
+        self.version += 1
+        try:
+            super().save(*args, update_fields=update_fields, **kwargs)
+        except BaseException:
+            self.version = self._expected_version
+            raise
+        finally:
+            self._expected_version = None
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+        expected = getattr(self, "_expected_version", None)
+        if expected is None:
+            return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
+        updated = super()._do_update(
+            base_qs.filter(version=expected), using, pk_val, values, update_fields, forced_update
+        )
+        if not updated:
+            raise ClientChangedError
+        return updated
 
     def delete(self, *args, **kwargs):
         raise ClientDeletionError
@@ -245,6 +290,8 @@ class Client(models.Model):
         errors = {}
         if self.code_changed:
             errors["code"] = CODE_IMMUTABLE_ERROR
+        if self.is_stale():
+            errors[NON_FIELD_ERRORS] = STALE_ERROR
         if (
             self.sla_optimal_seconds is not None
             and self.sla_low_seconds is not None
@@ -261,8 +308,15 @@ class Client(models.Model):
         stored = getattr(self, "_stored_code", None)
         return not self._state.adding and stored is not None and self.code != stored
 
+    def is_stale(self):
+        """True when the stored client has moved on from the version this copy holds."""
+        if self._state.adding or self.pk is None:
+            return False
+        return type(self).objects.filter(pk=self.pk).exclude(version=self.version).exists()
+
     def record_change_by(self, user):
         """Remember who made this change, and who created the client if it is new."""
         if self._state.adding:
             self.created_by = user
         self.updated_by = user
+        self._history_user = user  # read by django-simple-history

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.ClientListView.as_view(), name="list"),
     path("crear/", views.ClientCreateView.as_view(), name="create"),
     path("<int:code>/editar/", views.ClientUpdateView.as_view(), name="update"),
+    path("<int:code>/historial/", views.ClientHistoryView.as_view(), name="history"),
 ]

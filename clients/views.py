@@ -2,17 +2,20 @@
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import CreateView, UpdateView
+from django.views.generic import CreateView, DetailView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from .filters import ClientFilter
 from .forms import ClientForm, ClientUpdateForm
-from .models import Client
+from .history import history_entries, shown_values
+from .models import CODE_IN_USE_MESSAGE, STALE_ERROR, Client, ClientChangedError
 from .tables import ClientTable
 
 RETURN_FIELD = "next"
@@ -42,7 +45,18 @@ class ClientFormMixin(PermissionRequiredMixin, SuccessMessageMixin):
 
     def form_valid(self, form):
         form.instance.record_change_by(self.request.user)
-        return super().form_valid(form)
+        # Validation passed, but another request may have saved in between:
+        # the database decides, and the user gets a form error, not a 500.
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except ClientChangedError:
+            form.add_error(None, STALE_ERROR)
+        except IntegrityError:
+            if not Client.objects.filter(code=form.instance.code).exists():
+                raise
+            form.add_error("code", CODE_IN_USE_MESSAGE)
+        return self.form_invalid(form)
 
     def get_success_message(self, cleaned_data):
         return self.success_message % {"code": self.object.code, "name": self.object.name}
@@ -83,3 +97,23 @@ class ClientUpdateView(ClientFormMixin, UpdateView):
     form_class = ClientUpdateForm
     slug_field = slug_url_kwarg = "code"
     success_message = _("Client updated: %(code)s · %(name)s")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context["form"].has_error(NON_FIELD_ERRORS, code=STALE_ERROR.code):
+            # Show what the other user saved, beside what this user typed.
+            context["current"] = current = Client.objects.get(pk=self.object.pk)
+            context["current_values"] = shown_values(current)
+        return context
+
+
+class ClientHistoryView(PermissionRequiredMixin, DetailView):
+    """Who changed what and when, newest first (Historial de cambios)."""
+
+    permission_required = "clients.view_client"
+    model = Client
+    slug_field = slug_url_kwarg = "code"
+    template_name = "clients/client_history.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(entries=history_entries(self.object), **kwargs)

@@ -245,7 +245,7 @@ def test_create_never_redirects_outside_the_list(manager_client, valid_data, nex
 
 
 def test_the_list_links_create_and_edit_with_its_query(manager_client):
-    ClientFactory(code=5)
+    ClientFactory(code=5, name="Acme")
     html = manager_client.get(LIST_URL, {"name": "a", "sort": "code"}).content.decode()
     back = quote(f"{LIST_URL}?name=a&sort=code", safe="/")
     assert f'href="{CREATE_URL}?next={back}"' in html
@@ -318,6 +318,7 @@ def test_edit_saves_changes_and_status_and_confirms(manager_client, client_recor
         "inactivity_alert_attempts": "10",
         "max_inactivity_seconds": "86400",
         "status": "inactive",
+        "version": "1",
         "next": f"{LIST_URL}?status=active",
     }
     response = manager_client.post(update_url(700), data)
@@ -340,6 +341,7 @@ def test_edit_never_changes_the_code_even_if_posted(manager_client, client_recor
         "inactivity_alert_attempts": "1",
         "max_inactivity_seconds": "60",
         "status": "active",
+        "version": "1",
     }
     response = manager_client.post(update_url(700), data)
     assert response.status_code == 302
@@ -356,6 +358,7 @@ def test_edit_shows_errors_and_keeps_the_stored_client(manager_client, client_re
         "inactivity_alert_attempts": "1",
         "max_inactivity_seconds": "60",
         "status": "borrado",
+        "version": "1",
     }
     response = manager_client.post(update_url(700), data)
     assert response.status_code == 200

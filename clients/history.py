@@ -1,0 +1,69 @@
+"""A client's change log as people read it: who, when, and each field's old → new."""
+
+from dataclasses import dataclass, field
+
+from django.utils.text import capfirst
+
+from .models import Client
+
+#: The fields a person edits; the code is shown when the client is created.
+SHOWN_FIELDS = [
+    "code",
+    "name",
+    "sla_optimal_seconds",
+    "sla_low_seconds",
+    "max_history_conversations",
+    "inactivity_alert_attempts",
+    "max_inactivity_seconds",
+    "status",
+]
+
+
+@dataclass
+class Change:
+    label: str
+    old: str | None
+    new: str
+
+
+@dataclass
+class Entry:
+    record: object
+    created: bool
+    changes: list[Change] = field(default_factory=list)
+
+
+def _label(name):
+    return capfirst(Client._meta.get_field(name).verbose_name)
+
+
+def _shown(record, name):
+    display = getattr(record, f"get_{name}_display", None)
+    return str(display() if display else getattr(record, name))
+
+
+def shown_values(client):
+    """(label, value) of each shown field, as the user reads them."""
+    return [(_label(name), _shown(client, name)) for name in SHOWN_FIELDS]
+
+
+def history_entries(client):
+    """Newest first; saves that changed none of the shown fields are left out."""
+    records = list(
+        client.history.select_related("history_user").order_by("-history_date", "-history_id")
+    )
+    entries = []
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        if older is None:
+            changes = [Change(_label(name), None, _shown(newer, name)) for name in SHOWN_FIELDS]
+            entries.append(Entry(newer, created=True, changes=changes))
+            continue
+        delta = newer.diff_against(older, included_fields=SHOWN_FIELDS)
+        changes = [
+            Change(_label(name), _shown(older, name), _shown(newer, name))
+            for name in SHOWN_FIELDS
+            if name in delta.changed_fields
+        ]
+        if changes:
+            entries.append(Entry(newer, created=False, changes=changes))
+    return entries

@@ -1,0 +1,152 @@
+"""Error pages are styled, in Spanish, and a lost database is a 503 that heals itself."""
+
+import contextlib
+import socket
+import threading
+import urllib.error
+import urllib.request
+
+import pytest
+from django.db import connection, connections
+from django.test import Client as Browser
+
+from .factories import ClientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_404_page_is_styled_and_in_spanish(manager_client):
+    response = manager_client.get("/no-existe/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "Página no encontrada" in html
+    assert "vendor/bootstrap/bootstrap.min.css" in html
+
+
+def test_403_page_is_styled_and_in_spanish(client, make_user):
+    client.force_login(make_user())
+    response = client.get("/administracion/clientes/")
+    assert response.status_code == 403
+    assert "Acceso denegado" in response.content.decode()
+
+
+def test_400_page_for_a_bad_host(client, make_user):
+    response = client.get("/", headers={"host": "evil.example"})
+    assert response.status_code == 400
+    assert "Solicitud incorrecta" in response.content.decode()
+
+
+def test_csrf_failure_page_explains_what_to_do(make_user):
+    browser = Browser(enforce_csrf_checks=True)
+    browser.force_login(make_user("view_client", "add_client"))
+    response = browser.post("/administracion/clientes/crear/", {"code": "1"})
+    assert response.status_code == 403
+    assert "El formulario caducó" in response.content.decode()
+
+
+def test_an_unexpected_error_shows_the_500_page_in_spanish(manager_client, monkeypatch):
+    from clients.views import ClientListView
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(ClientListView, "get_table_kwargs", broken)
+    manager_client.raise_request_exception = False
+    response = manager_client.get("/administracion/clientes/")
+    assert response.status_code == 500
+    assert "Algo salió mal" in response.content.decode()
+
+
+class Cable:
+    """A TCP forwarder between the app and PostgreSQL that a test can unplug."""
+
+    def __init__(self, target_port):
+        self.target_port = target_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.plugged = True
+        self.sockets = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if not self.plugged:
+                client.close()
+                continue
+            server = socket.create_connection(("127.0.0.1", self.target_port))
+            self.sockets += [client, server]
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            sink.close()
+
+    def unplug(self):
+        self.plugged = False
+        for sock in self.sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+        self.sockets = []
+
+    def plug(self):
+        self.plugged = True
+
+    def close(self):
+        self.unplug()
+        self.listener.close()
+
+
+def fetch(url, session_cookie):
+    request = urllib.request.Request(url, headers={"Cookie": session_cookie})
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="a network fault needs a networked database"
+)
+def test_database_outage_gives_a_503_page_and_the_app_recovers_by_itself(
+    live_server, transactional_db, make_user
+):
+    """A real server (live_server) talks to PostgreSQL through a cable we unplug."""
+    ClientFactory(name="Cliente durante el corte")
+    browser = Browser()
+    browser.force_login(make_user("view_client"))
+    cookie = f"sessionid={browser.cookies['sessionid'].value}"
+    url = f"{live_server.url}/administracion/clientes/"
+    database = connections["default"].settings_dict
+    cable = Cable(int(database.get("PORT") or 5432))
+    original = database["HOST"], database["PORT"]
+    database.update(HOST="127.0.0.1", PORT=str(cable.port))
+    try:
+        status, _, html = fetch(url, cookie)
+        assert (status, "Cliente durante el corte" in html) == (200, True)
+
+        cable.unplug()
+        status, headers, html = fetch(url, cookie)
+        assert status == 503
+        assert headers["Retry-After"] == "30"
+        assert "La base de datos no está disponible" in html
+
+        cable.plug()
+        status, _, html = fetch(url, cookie)
+        assert (status, "Cliente durante el corte" in html) == (200, True)
+    finally:
+        database["HOST"], database["PORT"] = original
+        cable.close()
+        connections.close_all()
