@@ -53,7 +53,7 @@ def history_entries(client):
         client.history.select_related("history_user").order_by("-history_date", "-history_id")
     )
     entries = []
-    for newer, older in zip(records, [*records[1:], None], strict=True):
+    for newer, older in zip(records, [*records[1:], None][: len(records)], strict=True):
         if older is None:
             changes = [Change(_label(name), None, _shown(newer, name)) for name in SHOWN_FIELDS]
             entries.append(Entry(newer, created=True, changes=changes))

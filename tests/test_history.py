@@ -122,3 +122,9 @@ def test_the_edit_page_links_to_the_history(manager_client):
 
 def test_history_of_an_unknown_client_is_not_found(manager_client):
     assert manager_client.get("/administracion/clientes/9999/historial/").status_code == 404
+
+
+def test_a_client_without_recorded_history_says_so(manager_client):
+    ClientFactory(code=700).history.all().delete()
+    html = manager_client.get(HISTORY_URL).content.decode()
+    assert "No hay cambios registrados." in html

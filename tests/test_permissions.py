@@ -12,6 +12,8 @@ pytestmark = pytest.mark.django_db
 LIST_URL = "/administracion/clientes/"
 CREATE_URL = "/administracion/clientes/crear/"
 UPDATE_URL = "/administracion/clientes/700/editar/"
+HISTORY_URL = "/administracion/clientes/700/historial/"
+ADMIN_URL = "/admin/clients/client/"
 POST_DATA = {
     "code": "800",
     "name": "Intruso",
@@ -35,7 +37,7 @@ def assert_nothing_changed():
     ]
 
 
-@pytest.mark.parametrize("url", [LIST_URL, CREATE_URL, UPDATE_URL, "/"])
+@pytest.mark.parametrize("url", [LIST_URL, CREATE_URL, UPDATE_URL, HISTORY_URL, "/"])
 def test_anonymous_users_are_sent_to_login(client, url):
     response = client.get(url, follow=True)
     assert response.redirect_chain[-1][0].startswith("/accounts/login/?next=")
@@ -50,10 +52,27 @@ def test_anonymous_posts_change_nothing(client, url):
     assert_nothing_changed()
 
 
-@pytest.mark.parametrize("url", [LIST_URL, CREATE_URL, UPDATE_URL])
+@pytest.mark.parametrize("url", [LIST_URL, CREATE_URL, UPDATE_URL, HISTORY_URL])
 def test_users_without_permissions_get_403(client, make_user, url):
     client.force_login(make_user())
     assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("url", [ADMIN_URL, f"{ADMIN_URL}add/"])
+def test_the_django_admin_refuses_anonymous_and_non_staff_users(client, make_user, url):
+    assert client.get(url)["Location"].startswith("/admin/login/")
+    assert client.post(url, POST_DATA)["Location"].startswith("/admin/login/")
+    client.force_login(make_user("view_client", "add_client", "change_client"))
+    assert client.get(url)["Location"].startswith("/admin/login/")
+    assert client.post(url, POST_DATA)["Location"].startswith("/admin/login/")
+    assert_nothing_changed()
+
+
+def test_staff_without_client_permissions_cannot_use_the_client_admin(client, make_user):
+    client.force_login(make_user(is_staff=True))
+    assert client.get(ADMIN_URL).status_code == 403
+    assert client.post(f"{ADMIN_URL}add/", POST_DATA).status_code == 403
+    assert_nothing_changed()
 
 
 @pytest.mark.parametrize("url", [CREATE_URL, UPDATE_URL])

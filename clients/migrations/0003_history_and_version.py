@@ -10,6 +10,29 @@ import clients.models
 from clients.triggers import create_code_trigger
 
 
+def record_existing_clients(apps, schema_editor):
+    """Start each existing client's history with its current values."""
+    client_model = apps.get_model("clients", "Client")
+    history_model = apps.get_model("clients", "HistoricalClient")
+    tracked = [
+        field.attname
+        for field in history_model._meta.fields
+        if not field.name.startswith("history_")
+    ]
+    history_model.objects.bulk_create(
+        (
+            history_model(
+                **{name: getattr(client, name) for name in tracked},
+                history_date=client.updated_at,
+                history_type="+",
+                history_user_id=client.updated_by_id,
+            )
+            for client in client_model.objects.iterator()
+        ),
+        batch_size=1000,
+    )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("clients", "0002_code_immutable_trigger"),
@@ -189,6 +212,7 @@ class Migration(migrations.Migration):
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
+        migrations.RunPython(record_existing_clients, migrations.RunPython.noop),
         # SQLite rebuilt the table to add `version`, dropping its trigger.
         migrations.RunPython(create_code_trigger, migrations.RunPython.noop),
     ]
