@@ -236,7 +236,23 @@ class Client(models.Model):
                 name="clients_client_status_valid",
             ),
         ]
-        indexes = [models.Index(fields=["status"], name="clients_client_status_idx")]
+        # One index per sortable column, with the code as tie-breaker so that
+        # "ORDER BY column, code LIMIT 25 OFFSET n" reads the index in order
+        # (forwards or backwards) instead of sorting the table. The status
+        # index also serves the status filter. The name *search* has its own
+        # trigram index on PostgreSQL (migration 0004).
+        indexes = [
+            models.Index(fields=[field, "code"], name=f"client_{short}_code_idx")
+            for field, short in [
+                ("name", "name"),
+                ("sla_optimal_seconds", "slaopt"),
+                ("sla_low_seconds", "slalow"),
+                ("max_history_conversations", "maxhist"),
+                ("inactivity_alert_attempts", "attempts"),
+                ("max_inactivity_seconds", "inact"),
+                ("status", "status"),
+            ]
+        ]
 
     def __str__(self):
         return f"{self.code} · {self.name}"

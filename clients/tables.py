@@ -7,15 +7,27 @@ from .models import Client
 
 
 class ClientTable(tables.Table):
+    # Each sort breaks ties by code, so pages never repeat or skip a client
+    # (and the database reads the matching "column, code" index in order).
     code = tables.Column(verbose_name=_("Code"))
-    name = tables.Column(verbose_name=_("Name"))
-    sla_optimal_seconds = tables.Column(verbose_name=_("Optimal SLA"))
-    sla_low_seconds = tables.Column(verbose_name=_("Low SLA"))
-    max_history_conversations = tables.Column(verbose_name=_("Max. history"))
-    inactivity_alert_attempts = tables.Column(verbose_name=_("Attempts"))
-    max_inactivity_seconds = tables.Column(verbose_name=_("Inactivity"))
+    name = tables.Column(order_by=("name", "code"), verbose_name=_("Name"))
+    sla_optimal_seconds = tables.Column(
+        order_by=("sla_optimal_seconds", "code"), verbose_name=_("Optimal SLA")
+    )
+    sla_low_seconds = tables.Column(order_by=("sla_low_seconds", "code"), verbose_name=_("Low SLA"))
+    max_history_conversations = tables.Column(
+        order_by=("max_history_conversations", "code"), verbose_name=_("Max. history")
+    )
+    inactivity_alert_attempts = tables.Column(
+        order_by=("inactivity_alert_attempts", "code"), verbose_name=_("Attempts")
+    )
+    max_inactivity_seconds = tables.Column(
+        order_by=("max_inactivity_seconds", "code"), verbose_name=_("Inactivity")
+    )
     status = tables.TemplateColumn(
-        template_name="clients/includes/status_badge.html", verbose_name=_("Status")
+        template_name="clients/includes/status_badge.html",
+        verbose_name=_("Status"),
+        order_by=("status", "code"),
     )
     action = tables.TemplateColumn(
         template_name="clients/includes/edit_link.html",

@@ -16,6 +16,7 @@ from .filters import ClientFilter
 from .forms import ClientForm, ClientUpdateForm
 from .history import history_entries, shown_values
 from .models import CODE_IN_USE_MESSAGE, STALE_ERROR, Client, ClientChangedError
+from .pagination import CappedCountPaginator
 from .tables import ClientTable
 
 RETURN_FIELD = "next"
@@ -27,7 +28,7 @@ class ClientListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
     filterset_class = ClientFilter
     table_class = ClientTable
     # Paginated by the table, which shows the last page for an out-of-range one.
-    table_pagination = {"per_page": 25}
+    table_pagination = {"per_page": 25, "paginator_class": CappedCountPaginator}
     template_name = "clients/client_list.html"
 
     def get_table_kwargs(self):

@@ -1,0 +1,146 @@
+"""The list stays cheap whatever the data: constant queries, bounded counts, indexes.
+
+Timings live in bench/ (a script), not here: these tests pin the properties
+that make the page fast.
+"""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from clients.models import Client
+from clients.pagination import CappedCountPaginator
+
+from .factories import ClientFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = "/administracion/clientes/"
+
+
+def make_clients(count):
+    """Clients that every query in QUERIES finds (so each page has rows to read)."""
+    for code in range(10_001, 10_001 + count):
+        ClientFactory(
+            code=code, name="Telefónica Andina", status="inactive" if code % 2 else "active"
+        )
+
+
+QUERIES = [
+    {},
+    {"page": "2"},
+    {"name": "telefonica"},
+    {"code": "10003"},
+    {"status": "inactive", "sort": "-sla_low_seconds"},
+    {"name": "a", "status": "active", "sort": "name", "page": "3"},
+]
+
+
+@pytest.mark.parametrize("rows", [3, 80])
+@pytest.mark.parametrize("params", QUERIES)
+def test_list_makes_four_queries_whatever_the_data(
+    admin_client, django_assert_num_queries, rows, params
+):
+    """Session, user, count, page: the same four for 3 clients or 80, any query."""
+    make_clients(rows)
+    with django_assert_num_queries(4):
+        assert admin_client.get(LIST_URL, params).status_code == 200
+
+
+def test_non_superusers_add_only_their_permission_lookup(manager_client, django_assert_num_queries):
+    ClientFactory.create_batch(30)
+    with django_assert_num_queries(6):  # + user permissions, + group permissions
+        manager_client.get(LIST_URL, {"page": "2"})
+
+
+def test_count_is_capped_and_says_so(admin_client, monkeypatch):
+    monkeypatch.setattr(CappedCountPaginator, "count_limit", 30)
+    ClientFactory.create_batch(40)
+    response = admin_client.get(LIST_URL)
+    assert "más de 30 clientes" in response.content.decode()
+    last = admin_client.get(LIST_URL, {"page": "999"}).context["table"].page
+    assert (last.number, len(last.object_list)) == (2, 5)
+
+
+def test_count_below_the_cap_is_exact(admin_client, monkeypatch):
+    monkeypatch.setattr(CappedCountPaginator, "count_limit", 30)
+    ClientFactory.create_batch(30)
+    assert "30 clientes" in admin_client.get(LIST_URL).content.decode()
+    assert "más de" not in admin_client.get(LIST_URL).content.decode()
+
+
+@pytest.mark.parametrize("sort", ["status", "-status", "name", "-sla_optimal_seconds"])
+def test_pages_of_a_sort_with_ties_neither_repeat_nor_skip(admin_client, sort):
+    for code in range(1, 61):
+        ClientFactory(code=code, name="Igual", sla_optimal_seconds=7, sla_low_seconds=9)
+    seen = []
+    for page in (1, 2, 3):
+        table = admin_client.get(LIST_URL, {"sort": sort, "page": page}).context["table"]
+        seen += [row.record.code for row in table.page.object_list]
+    assert sorted(seen) == list(range(1, 61))
+
+
+def test_seed_clients_creates_realistic_valid_searchable_clients():
+    ClientFactory(code=500)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("seed_clients", "300", "--seed", "7", stdout=out, stderr=err)
+    seeded = Client.objects.filter(code__gt=500).order_by("code")
+    assert seeded.count() == 300
+    assert (seeded.first().code, seeded.last().code) == (501, 800)
+    assert "Created 300 clients, codes 501 to 800." in out.getvalue()
+    assert set(seeded.values_list("status", flat=True)) == {"active", "inactive"}
+    assert any(not name.isascii() for name in seeded.values_list("name", flat=True))
+    for client in seeded[:50]:
+        client.full_clean()
+    accented = next(c for c in seeded if "Telefónica" in c.name)
+    assert accented in Client.objects.search_name("telefonica")
+
+
+def test_seed_clients_refuses_a_bad_count():
+    with pytest.raises(Exception, match="at least 1"):
+        call_command("seed_clients", "0")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the bulk path is PostgreSQL's")
+def test_large_seeds_rebuild_every_index_they_dropped(monkeypatch):
+    from clients.management.commands import seed_clients
+
+    def index_names():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'clients_client'")
+            return sorted(row[0] for row in cursor.fetchall())
+
+    before = index_names()
+    monkeypatch.setattr(seed_clients, "REBUILD_INDEXES_FROM", 100)
+    call_command("seed_clients", "150", stdout=io.StringIO(), stderr=io.StringIO())
+    assert index_names() == before
+    assert "client_name_search_trgm_idx" in before
+    assert Client.objects.search_name("a").count() > 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN plans are PostgreSQL's")
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"name": "telefonica"}, {"code": "10003"}, {"status": "inactive"}, {"sort": "-name"}],
+)
+def test_every_list_query_can_use_an_index(admin_client, params):
+    """With sequential scans priced out, no list query needs one.
+
+    (On a tiny test table PostgreSQL rightly prefers a scan; the benchmark
+    shows the plans on a million rows.)
+    """
+    make_clients(30)
+    with CaptureQueriesContext(connection) as captured:
+        admin_client.get(LIST_URL, params)
+    list_queries = [q["sql"] for q in captured if 'FROM "clients_client"' in q["sql"]]
+    assert len(list_queries) == 2  # the capped count and the page
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        for sql in list_queries:
+            cursor.execute(f"EXPLAIN {sql}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "Seq Scan on clients_client" not in plan, plan
+        cursor.execute("RESET enable_seqscan")
