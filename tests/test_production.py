@@ -103,6 +103,7 @@ def production_environment(**overrides):
         "ALLOWED_HOSTS": "127.0.0.1",
         "BEHIND_TLS_PROXY": "1",
         "LOG_FORMAT": "json",
+        "LOG_LEVEL": "INFO",
         "WEB_CONCURRENCY": "1",
         **overrides,
     }
