@@ -4,8 +4,11 @@ import gettext
 import json
 from pathlib import Path
 
+import django
 import pytest
+import rest_framework
 from django.conf import settings
+from django.utils import translation
 
 from .factories import ClientFactory
 
@@ -81,3 +84,22 @@ def test_the_user_can_switch_language_from_the_menu(manager_client):
     assert '<html lang="en">' in html
     assert "Query" in html
     assert 'name="language" value="es"' in html
+
+
+def test_django_wording_wins_over_the_api_frameworks_catalogue():
+    """DRF's Spanish catalogue rewords some of Django's messages; the UI keeps Django's."""
+    catalogues = {
+        package: gettext.translation(
+            "django", Path(package.__file__).parent / folder, languages=["es"]
+        )._catalog
+        for package, folder in [(django, "conf/locale"), (rest_framework, "locale")]
+    }
+    reworded = [
+        msgid
+        for msgid, text in catalogues[rest_framework].items()
+        if msgid and isinstance(msgid, str) and catalogues[django].get(msgid, text) != text
+    ]
+    assert "This field is required." in reworded
+    with translation.override("es"):
+        for msgid in reworded:
+            assert translation.gettext(msgid) == catalogues[django][msgid], msgid

@@ -1,0 +1,367 @@
+"""The read API the platform's services use: /api/clients/ (issue #7)."""
+
+from datetime import datetime, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils.http import http_date
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from clients.models import Client
+
+from .factories import ClientFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = "/api/clients/"
+FIELDS = [
+    "code",
+    "name",
+    "sla_optimal_seconds",
+    "sla_low_seconds",
+    "max_history_conversations",
+    "inactivity_alert_attempts",
+    "max_inactivity_seconds",
+    "status",
+    "created_at",
+    "updated_at",
+]
+
+
+def detail_url(code):
+    return f"/api/clients/{code}/"
+
+
+def api_client_for(user):
+    """A service: the user's token in the Authorization header."""
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return api
+
+
+@pytest.fixture
+def service(make_user):
+    return api_client_for(make_user("view_client"))
+
+
+def codes(response):
+    assert response.status_code == 200, response.content
+    return [client["code"] for client in response.json()["results"]]
+
+
+def test_urls_match_the_contract():
+    assert reverse("api:client-list") == LIST_URL
+    assert reverse("api:client-detail", args=[7]) == detail_url(7)
+    assert reverse("api:schema") == "/api/schema/"
+
+
+# --- Reading ------------------------------------------------------------------
+
+
+def test_list_gives_every_client_with_the_spec_field_names(service):
+    ClientFactory(code=2, name="Ñandú S.A.S.", status="inactive")
+    telefonica = ClientFactory(
+        code=1,
+        name="Telefónica",
+        sla_optimal_seconds=20,
+        sla_low_seconds=60,
+        max_history_conversations=10,
+        inactivity_alert_attempts=3,
+        max_inactivity_seconds=300,
+    )
+    body = service.get(LIST_URL).json()
+    assert body["count"] == 2
+    first, second = body["results"]
+    assert list(first) == FIELDS
+    assert first == {
+        "code": 1,
+        "name": "Telefónica",
+        "sla_optimal_seconds": 20,
+        "sla_low_seconds": 60,
+        "max_history_conversations": 10,
+        "inactivity_alert_attempts": 3,
+        "max_inactivity_seconds": 300,
+        "status": "active",
+        "created_at": first["created_at"],
+        "updated_at": first["updated_at"],
+    }
+    assert datetime.fromisoformat(first["updated_at"]) == telefonica.updated_at
+    assert (second["code"], second["status"]) == (2, "inactive")
+
+
+def test_detail_gives_one_client_by_code(service, client_record):
+    response = service.get(detail_url(700))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert list(response.json()) == FIELDS
+    assert response.json()["name"] == "Ñandú S.A.S."
+
+
+@pytest.mark.parametrize("code", ["1", "0", "2147483648", "99999999999999999999999999"])
+def test_detail_of_an_unknown_or_impossible_code_is_404(service, client_record, code):
+    response = service.get(detail_url(code))
+    assert response.status_code == 404
+    assert "detail" in response.json()
+
+
+@pytest.mark.parametrize("path", ["abc/", "-1/", "7.5/", "७/"])
+def test_detail_of_something_not_a_code_is_404(service, path):
+    assert service.get(LIST_URL + path).status_code == 404
+
+
+def test_list_is_paginated(service):
+    ClientFactory.create_batch(101)
+    first = service.get(LIST_URL).json()
+    assert first["count"] == 101
+    assert len(first["results"]) == 100
+    assert first["next"].endswith(f"{LIST_URL}?page=2")
+    second = service.get(first["next"]).json()
+    assert len(second["results"]) == 1
+    assert second["previous"] is not None
+    assert service.get(LIST_URL, {"page": 3}).status_code == 404
+
+
+# --- Query (same filters as the list page) ------------------------------------
+
+
+@pytest.fixture
+def catalogue(db):
+    ClientFactory(code=1, name="Telefónica Colombia")
+    ClientFactory(code=2, name="Telefonía Móvil", status="inactive")
+    ClientFactory(code=3, name="Ñandú S.A.S.")
+    ClientFactory(code=4, name="Claro", status="inactive")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({}, [1, 2, 3, 4]),
+        ({"code": "3"}, [3]),
+        ({"code": "99"}, []),
+        ({"name": "telefonica"}, [1]),
+        ({"name": "TELEFON"}, [1, 2]),
+        ({"name": "  nandu "}, [3]),
+        ({"name": "móvil"}, [2]),
+        ({"name": ""}, [1, 2, 3, 4]),
+        ({"status": "active"}, [1, 3]),
+        ({"status": "inactive"}, [2, 4]),
+        ({"status": ""}, [1, 2, 3, 4]),
+        ({"name": "telefon", "status": "active"}, [1]),
+        ({"name": "telefon", "status": "inactive"}, [2]),
+        ({"code": "2", "status": "active"}, []),
+        ({"code": "2", "name": "movil", "status": "inactive"}, [2]),
+    ],
+)
+def test_query_filters_alone_and_combined(service, catalogue, query, expected):
+    assert codes(service.get(LIST_URL, query)) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "fields"),
+    [
+        ({"code": "abc"}, ["code"]),
+        ({"code": "1.5"}, ["code"]),
+        ({"code": "0"}, ["code"]),
+        ({"code": "2147483648"}, ["code"]),
+        ({"code": "9" * 40}, ["code"]),
+        ({"status": "foo"}, ["status"]),
+        ({"name": "x" * 201}, ["name"]),
+        ({"name": "a\x00b"}, ["name"]),
+        ({"code": "x", "status": "foo", "name": "ok"}, ["code", "status"]),
+    ],
+)
+def test_invalid_query_values_are_a_400_with_the_field_errors(service, catalogue, query, fields):
+    response = service.get(LIST_URL, query)
+    assert response.status_code == 400
+    errors = response.json()
+    assert sorted(errors) == fields
+    assert all(isinstance(messages, list) and messages for messages in errors.values())
+
+
+def test_field_errors_follow_the_language(service):
+    spanish = service.get(LIST_URL, {"code": "abc"}).json()
+    english = service.get(LIST_URL, {"code": "abc"}, headers={"accept-language": "en"}).json()
+    assert spanish == {"code": ["Introduzca un número entero."]}
+    assert english == {"code": ["Enter a whole number."]}
+
+
+# --- Who may read -------------------------------------------------------------
+
+
+@pytest.fixture(params=[LIST_URL, detail_url(700)], ids=["list", "detail"])
+def url(request, client_record):
+    return request.param
+
+
+def test_without_credentials_the_answer_is_401_asking_for_a_token(url):
+    response = APIClient().get(url)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+
+
+def test_an_unknown_token_is_401(url):
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    assert api.get(url).status_code == 401
+
+
+def test_a_token_of_a_user_without_view_permission_is_403(make_user, url):
+    api = api_client_for(make_user("add_client", "change_client"))
+    assert api.get(url).status_code == 403
+
+
+def test_a_token_of_an_inactive_user_is_refused(make_user, url):
+    api = api_client_for(make_user("view_client", is_active=False))
+    assert api.get(url).status_code == 401
+
+
+def test_a_token_with_view_permission_reads(service, url):
+    assert service.get(url).status_code == 200
+
+
+def test_a_logged_in_user_with_view_permission_reads_with_the_session(manager_client, url):
+    response = manager_client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+
+
+def test_a_logged_in_user_without_view_permission_is_403(client, make_user, url):
+    client.force_login(make_user())
+    assert client.get(url).status_code == 403
+
+
+# --- Read-only ----------------------------------------------------------------
+
+WRITE_METHODS = ["post", "put", "patch", "delete"]
+CHANGE = {
+    "code": 800,
+    "name": "Intruso",
+    "sla_optimal_seconds": 1,
+    "sla_low_seconds": 2,
+    "max_history_conversations": 0,
+    "inactivity_alert_attempts": 0,
+    "max_inactivity_seconds": 1,
+    "status": "inactive",
+}
+
+
+def stored_clients():
+    return list(Client.objects.values_list(*FIELDS))
+
+
+@pytest.mark.parametrize("method", WRITE_METHODS)
+def test_even_a_superuser_token_cannot_write(make_user, url, method):
+    api = api_client_for(make_user(is_superuser=True))
+    before = stored_clients()
+    response = getattr(api, method)(url, CHANGE, format="json")
+    assert response.status_code == 405
+    assert stored_clients() == before
+
+
+@pytest.mark.parametrize("method", WRITE_METHODS)
+def test_a_read_token_cannot_write(service, url, method):
+    before = stored_clients()
+    response = getattr(service, method)(url, CHANGE, format="json")
+    assert response.status_code in {403, 405}
+    assert stored_clients() == before
+
+
+@pytest.mark.parametrize("method", WRITE_METHODS)
+def test_a_session_cannot_write_even_with_every_permission(make_user, url, method):
+    api = APIClient(enforce_csrf_checks=True)
+    api.force_login(make_user("view_client", "add_client", "change_client", "delete_client"))
+    before = stored_clients()
+    response = getattr(api, method)(url, CHANGE, format="json")
+    assert response.status_code in {403, 405}
+    assert stored_clients() == before
+
+
+# --- Polling cheaply: ETag, Last-Modified, 304 --------------------------------
+
+
+def revalidate(api, url, response, **query):
+    return api.get(url, query, headers={"if-none-match": response["ETag"]})
+
+
+def test_responses_carry_validators_for_private_caches(service, url):
+    response = service.get(url)
+    assert response["ETag"].startswith('W/"')
+    assert response["Last-Modified"]
+    assert set(response["Cache-Control"].split(", ")) == {"private", "no-cache"}
+
+
+def test_an_unchanged_etag_gets_304_without_a_body(service, url):
+    response = service.get(url)
+    again = revalidate(service, url, response)
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == response["ETag"]
+
+
+def test_a_change_to_the_client_gets_200_and_a_new_etag(service, url, client_record):
+    response = service.get(url)
+    client_record.max_history_conversations = 42
+    client_record.save()
+    again = revalidate(service, url, response)
+    assert again.status_code == 200
+    assert again["ETag"] != response["ETag"]
+    assert revalidate(service, url, again).status_code == 304
+
+
+def test_a_new_client_changes_the_list_etag(service, client_record):
+    response = service.get(LIST_URL)
+    ClientFactory()
+    assert revalidate(service, LIST_URL, response).status_code == 200
+
+
+def test_a_client_leaving_a_query_changes_its_etag(service, client_record):
+    ClientFactory(code=701)
+    response = service.get(LIST_URL, {"status": "active"})
+    client_record.status = "inactive"
+    client_record.save()
+    again = revalidate(service, LIST_URL, response, status="active")
+    assert again.status_code == 200
+    assert codes(again) == [701]
+
+
+def test_another_client_changing_leaves_the_detail_etag_alone(service, client_record):
+    other = ClientFactory(code=701)
+    response = service.get(detail_url(700))
+    other.name = "Otro nombre"
+    other.save()
+    assert revalidate(service, detail_url(700), response).status_code == 304
+
+
+def test_if_modified_since(service, url, client_record):
+    last_modified = service.get(url)["Last-Modified"]
+    unchanged = service.get(url, headers={"if-modified-since": last_modified})
+    assert unchanged.status_code == 304
+    earlier = http_date((client_record.updated_at - timedelta(seconds=2)).timestamp())
+    assert service.get(url, headers={"if-modified-since": earlier}).status_code == 200
+
+
+def test_a_bad_query_is_a_400_even_with_a_current_etag(service, client_record):
+    response = service.get(LIST_URL)
+    assert revalidate(service, LIST_URL, response, code="abc").status_code == 400
+
+
+def test_a_304_needs_credentials_too(service, url):
+    etag = service.get(url)["ETag"]
+    assert APIClient().get(url, headers={"if-none-match": etag}).status_code == 401
+
+
+# --- Schema -------------------------------------------------------------------
+
+
+def test_the_schema_is_openapi_for_authenticated_callers(service):
+    assert APIClient().get("/api/schema/").status_code == 401
+    response = service.get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    assert set(schema["paths"]) == {"/api/clients/", "/api/clients/{code}/"}
+    assert {method for path in schema["paths"].values() for method in path} == {"get"}
+    list_parameters = {p["name"] for p in schema["paths"]["/api/clients/"]["get"]["parameters"]}
+    assert list_parameters == {"code", "name", "status", "page"}
+    assert list(schema["components"]["schemas"]["Client"]["properties"]) == FIELDS
