@@ -16,9 +16,7 @@ class CappedCountPaginator(Paginator):
 
     @cached_property
     def _rows_counted(self):
-        # django-tables2 paginates its bound rows; the queryset sits behind them.
-        queryset = getattr(getattr(self.object_list, "data", None), "data", self.object_list)
-        return queryset.order_by()[: self.count_limit + 1].count()
+        return self.object_list.order_by()[: self.count_limit + 1].count()
 
     @property
     def count(self):

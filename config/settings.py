@@ -53,7 +53,6 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
-    "django_tables2",
     "simple_history",
     "csp",
     "axes",
@@ -149,7 +148,6 @@ WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS = DEBUG
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 
 MESSAGE_TAGS = {40: "danger"}  # Bootstrap calls messages.ERROR "danger".
 

@@ -50,7 +50,7 @@ def test_an_unexpected_error_shows_the_500_page_in_spanish(manager_client, monke
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(ClientListView, "get_table_kwargs", broken)
+    monkeypatch.setattr(ClientListView, "get_ordering", broken)
     manager_client.raise_request_exception = False
     response = manager_client.get("/administracion/clientes/")
     assert response.status_code == 500

@@ -23,7 +23,7 @@ def update_url(code):
 
 
 def listed_codes(response):
-    return [row.record.code for row in response.context["table"].page.object_list]
+    return [client.code for client in response.context["page_obj"]]
 
 
 def messages_of(response):
