@@ -13,6 +13,24 @@ class WholeNumberFilter(django_filters.Filter):
     field_class = forms.IntegerField
 
 
+class QueryForm(forms.Form):
+    """Bootstrap's classes on the widgets, so the template renders them plainly
+    (a form-rendering library would cost more than the rest of the page)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = "form-select" if select else "form-control"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["class"] += " is-invalid"
+                self.fields[name].widget.attrs["aria-invalid"] = "true"
+
+
 class ClientFilter(django_filters.FilterSet):
     code = WholeNumberFilter(
         label=_("Code"),
@@ -27,6 +45,7 @@ class ClientFilter(django_filters.FilterSet):
     class Meta:
         model = Client
         fields = ["code", "name", "status"]
+        form = QueryForm
 
     def filter_name(self, queryset, name, value):
         return queryset.search_name(value)
