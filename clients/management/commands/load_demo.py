@@ -52,11 +52,11 @@ class Command(BaseCommand):
                 client.save()
                 created += 1
         self.stdout.write(f"Demo clients: {created} created, {len(DEMO_CLIENTS) - created} there.")
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Log in at http://127.0.0.1:8000/ as {DEMO_USERNAME} / {DEMO_PASSWORD}"
-            )
-        )
+        if admin.check_password(DEMO_PASSWORD):
+            login = f"{DEMO_USERNAME} / {DEMO_PASSWORD}"
+        else:
+            login = f"{DEMO_USERNAME} (with the password you gave it)"
+        self.stdout.write(self.style.SUCCESS(f"Log in at http://127.0.0.1:8000/ as {login}"))
 
     def ensure_admin(self):
         user_model = get_user_model()
