@@ -308,11 +308,10 @@ class Client(models.Model):
             errors["code"] = CODE_IMMUTABLE_ERROR
         if self.is_stale():
             errors[NON_FIELD_ERRORS] = STALE_ERROR
-        if (
-            self.sla_optimal_seconds is not None
-            and self.sla_low_seconds is not None
-            and self.sla_optimal_seconds >= self.sla_low_seconds
-        ):
+        optimal, low = self.sla_optimal_seconds, self.sla_low_seconds
+        # clean() also runs when a field failed its own checks and still holds
+        # the raw value (say, "abc" from a file): compare only two numbers.
+        if isinstance(optimal, int) and isinstance(low, int) and optimal >= low:
             errors["sla_low_seconds"] = ValidationError(
                 _("The low SLA must be greater than the optimal SLA."), code="sla_order"
             )

@@ -97,6 +97,12 @@ def test_optimal_sla_must_be_strictly_below_low_sla():
     build(sla_optimal_seconds=59, sla_low_seconds=60).full_clean()
 
 
+def test_sla_order_is_not_checked_on_values_that_are_not_numbers():
+    # Values as read from a file: the bad one gets its own message, no crash.
+    errors = errors_of(build(sla_optimal_seconds="abc", sla_low_seconds="60"))
+    assert list(errors) == ["sla_optimal_seconds"]
+
+
 def test_sla_order_message_is_in_spanish():
     message = errors_of(build(sla_optimal_seconds=90, sla_low_seconds=30))["sla_low_seconds"]
     assert message == ["El SLA bajo debe ser mayor que el SLA óptimo."]

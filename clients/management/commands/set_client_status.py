@@ -1,0 +1,48 @@
+"""``manage.py set_client_status CODE active|inactive``: clients are deactivated, never deleted."""
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+
+from clients.models import Client
+
+from ..base import ClientChangeCommand, system_user
+
+
+class Command(ClientChangeCommand):
+    help = "Set the status of the client with code CODE to active or inactive."
+
+    def add_arguments(self, parser):
+        parser.add_argument("code", metavar="CODE")
+        parser.add_argument("status", metavar="{active,inactive}")
+        super().add_arguments(parser)
+
+    def handle(self, *args, code, status, **options):
+        user = self.named_user(options["user"])
+        client = self.client_with(code)
+        if client.status == status:
+            message = _("Client %(client)s: the status was already %(status)s.")
+        else:
+            client.status = status
+            try:
+                client.full_clean()
+            except ValidationError as error:
+                raise CommandError(" ".join(error.messages)) from None
+            client.record_change_by(user or system_user())
+            client.save(update_fields=["status", "updated_at", "updated_by"])
+            message = _("Client %(client)s: status set to %(status)s.")
+        self.stdout.write(message % {"client": client, "status": client.get_status_display()})
+
+    def client_with(self, code):
+        """The client with ``code``, checked by the model's rules for a code before asking."""
+        try:
+            code = Client._meta.get_field("code").clean(code, None)
+            return Client.objects.get(code=code)
+        except ValidationError as error:
+            message = _("Invalid code %(code)s: %(reason)s") % {
+                "code": code,
+                "reason": " ".join(error.messages),
+            }
+            raise CommandError(message) from None
+        except Client.DoesNotExist:
+            raise CommandError(_("No client has code %(code)s.") % {"code": code}) from None

@@ -1,0 +1,192 @@
+"""The clients file: its columns, and how rows are read from and written to CSV and JSON.
+
+The one definition of the format that ``export_clients``, ``import_clients`` and
+any future download share, so that what one writes the other reads back
+unchanged. Values are only carried here, never judged: the model's rules decide
+whether a row is a valid client.
+"""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+
+#: The columns, in file order; the SPEC's field names, part of the contract.
+FIELDS = (
+    "code",
+    "name",
+    "sla_optimal_seconds",
+    "sla_low_seconds",
+    "max_history_conversations",
+    "inactivity_alert_attempts",
+    "max_inactivity_seconds",
+    "status",
+)
+#: Columns a file may leave out or leave empty: new clients get the model's
+#: default, updated ones keep their value.
+OPTIONAL_FIELDS = ("status",)
+REQUIRED_FIELDS = tuple(field for field in FIELDS if field not in OPTIONAL_FIELDS)
+
+FORMATS = ("csv", "json")
+CSV_DELIMITERS = (",", ";")
+EXPORT_CHUNK_SIZE = 2_000
+
+
+class UnreadableFile(Exception):
+    """The input cannot be taken as rows of clients, so no row of it is judged."""
+
+
+def format_of(path, requested=None):
+    """The format asked for, or else the one the file name suggests (CSV by default)."""
+    if requested:
+        return requested
+    return "json" if path and Path(path).suffix.lower() == ".json" else "csv"
+
+
+# --- Writing -----------------------------------------------------------------
+
+
+def client_values(queryset):
+    """The exported values of each client, in code order, fetched in chunks.
+
+    Streaming keeps memory flat however many clients there are, and the fixed
+    order makes two exports of the same data identical.
+    """
+    return queryset.order_by("code").values_list(*FIELDS).iterator(chunk_size=EXPORT_CHUNK_SIZE)
+
+
+def write_csv(queryset, stream):
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(FIELDS)
+    writer.writerows(client_values(queryset))
+
+
+def write_json(queryset, stream):
+    """A JSON list with one client per line, written as the rows arrive."""
+    separator = "\n"
+    stream.write("[")
+    for values in client_values(queryset):
+        client = dict(zip(FIELDS, values, strict=True))
+        stream.write(separator + json.dumps(client, ensure_ascii=False))
+        separator = ",\n"
+    stream.write("]\n" if separator == "\n" else "\n]\n")
+
+
+WRITERS = {"csv": write_csv, "json": write_json}
+
+
+# --- Reading -----------------------------------------------------------------
+
+
+def read_rows(path, file_format):
+    """``[(row number, {column: value})]`` from a UTF-8 file, with or without BOM.
+
+    Row numbers are what the operator sees: the spreadsheet row of a CSV
+    (the header is row 1) or the position of the object in a JSON list.
+    Optional columns left empty are left out. Raises ``UnreadableFile`` with a
+    one-line reason when the file is not a clients file at all.
+    """
+    try:
+        data = Path(path).read_bytes()
+    except FileNotFoundError as error:
+        raise UnreadableFile(_("File not found: %(path)s") % {"path": path}) from error
+    except OSError as error:
+        message = _("Cannot read %(path)s: %(reason)s")
+        raise UnreadableFile(message % {"path": path, "reason": error.strerror}) from error
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        message = _("%(path)s is not UTF-8 text (line %(line)s); save it as UTF-8.")
+        line = data.count(b"\n", 0, error.start) + 1
+        raise UnreadableFile(message % {"path": path, "line": line}) from error
+    return READERS[file_format](io.StringIO(text, newline=""))
+
+
+def read_csv(stream):
+    header_line = stream.readline()
+    # Column names contain neither delimiter, so the header tells which one is used.
+    delimiter = next((d for d in CSV_DELIMITERS if d in header_line), CSV_DELIMITERS[0])
+    reader = csv.reader(stream, delimiter=delimiter)
+    header = [name.strip() for name in next(csv.reader([header_line], delimiter=delimiter), [])]
+    check_columns(header)
+    rows = []
+    try:
+        for number, cells in enumerate(reader, start=2):
+            cells = [cell.strip() for cell in cells]
+            if not any(cells):  # A blank line, or one of empty cells as spreadsheets leave.
+                continue
+            if len(cells) != len(header):
+                raise UnreadableFile(
+                    _("Row %(row)s has %(found)s values but the header has %(expected)s columns.")
+                    % {"row": number, "found": len(cells), "expected": len(header)}
+                )
+            rows.append((number, present(zip(header, cells, strict=True))))
+    except csv.Error as error:
+        raise UnreadableFile(_("Malformed CSV: %(error)s") % {"error": error}) from error
+    return rows
+
+
+def read_json(stream):
+    try:
+        items = json.load(stream)
+    except (ValueError, RecursionError) as error:
+        raise UnreadableFile(_("Malformed JSON: %(error)s") % {"error": error}) from error
+    if not isinstance(items, list):
+        raise UnreadableFile(_("The JSON file must hold a list of clients, one object each."))
+    rows = []
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            raise UnreadableFile(_("Item %(row)s of the list is not an object.") % {"row": number})
+        check_columns(list(item), row=number)
+        rows.append((number, present((key, json_value(value)) for key, value in item.items())))
+    return rows
+
+
+READERS = {"csv": read_csv, "json": read_json}
+
+
+def present(pairs):
+    """The row's values, leaving out optional columns that are empty."""
+    return {
+        column: value
+        for column, value in pairs
+        if column not in OPTIONAL_FIELDS or value not in ("", None)
+    }
+
+
+def json_value(value):
+    """Strings, whole numbers and null as they are; anything else as its JSON text.
+
+    The model would read ``20.7`` as 20 and ``true`` as 1; as text it refuses
+    them like the same CSV cell.
+    """
+    if value is None or isinstance(value, str) or type(value) is int:
+        return value
+    return json.dumps(value)
+
+
+def check_columns(names, row=None):
+    """Refuse unknown, repeated or missing columns, naming the expected ones."""
+    unknown = [name for name in names if name not in FIELDS]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    missing = [field for field in REQUIRED_FIELDS if field not in names]
+    problems = [
+        message % ", ".join(found)
+        for message, found in [
+            (_("Unknown columns: %s."), unknown),
+            (_("Repeated columns: %s."), repeated),
+            (_("Missing required columns: %s."), missing),
+        ]
+        if found
+    ]
+    if not problems:
+        return
+    problems.append(
+        _("Required: %(required)s. Optional: %(optional)s.")
+        % {"required": ", ".join(REQUIRED_FIELDS), "optional": ", ".join(OPTIONAL_FIELDS)}
+    )
+    if row is not None:
+        problems.insert(0, _("Item %(row)s:") % {"row": row})
+    raise UnreadableFile(" ".join(problems))

@@ -1,0 +1,587 @@
+"""The operator commands as an operator uses them: import, export and set a status."""
+
+import io
+import json
+import os
+import subprocess
+import sys
+import tracemalloc
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.utils import translation
+
+from clients.history import history_entries
+from clients.importing import ClientImport
+from clients.management.commands.import_clients import PROGRESS_MIN_ROWS
+from clients.models import Client
+
+from .factories import ClientFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = (
+    "code,name,sla_optimal_seconds,sla_low_seconds,max_history_conversations,"
+    "inactivity_alert_attempts,max_inactivity_seconds,status"
+)
+EXAMPLE = Path(settings.BASE_DIR) / "examples" / "clients.csv"
+
+
+def run(command, *args):
+    """``(exit status, stdout, stderr)`` of a command, as ``manage.py`` would end."""
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command(command, *args, stdout=out, stderr=err)
+    except CommandError as error:
+        return error.returncode, out.getvalue(), str(error)
+    return 0, out.getvalue(), err.getvalue()
+
+
+def csv_file(tmp_path, *rows, header=HEADER, name="clients.csv"):
+    path = tmp_path / name
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def json_file(tmp_path, data, name="clients.json"):
+    path = tmp_path / name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+#: Valid settings for clients built in bulk.
+SETTINGS = {
+    "sla_optimal_seconds": 20,
+    "sla_low_seconds": 60,
+    "max_history_conversations": 10,
+    "inactivity_alert_attempts": 3,
+    "max_inactivity_seconds": 300,
+}
+
+
+def row(code, name="Telefónica", optimal=20, low=60, status="active"):
+    return f"{code},{name},{optimal},{low},10,3,300,{status}"
+
+
+def stored():
+    return list(Client.objects.values_list("code", "name", "status"))
+
+
+# --- import_clients: the happy paths -----------------------------------------------
+
+
+def test_import_creates_every_client_and_reports_in_spanish(tmp_path):
+    path = csv_file(tmp_path, row(1, "  Telefónica  "), row(2, "Ñandú S.A.S.", status="inactive"))
+    status, out, _ = run("import_clients", path)
+    assert status == 0
+    assert "Creados: 2, actualizados: 0, sin cambios: 0, rechazados: 0." in out
+    assert stored() == [(1, "Telefónica", "active"), (2, "Ñandú S.A.S.", "inactive")]
+    client = Client.objects.get(code=1)
+    assert (client.sla_optimal_seconds, client.sla_low_seconds) == (20, 60)
+    assert list(Client.objects.search_name("telefonica")) == [client]
+
+
+def test_output_is_in_the_sites_language_whatever_language_is_active(tmp_path):
+    with translation.override("en"):
+        _, out, _ = run("import_clients", csv_file(tmp_path, row(1)), "--dry-run")
+    assert out.startswith("Creados: 1,")
+
+
+def test_the_example_file_imports(tmp_path):
+    status, out, _ = run("import_clients", EXAMPLE)
+    assert status == 0, out
+    assert Client.objects.count() == len(EXAMPLE.read_text(encoding="utf-8").splitlines()) - 1
+
+
+def test_status_is_optional_and_new_clients_are_active(tmp_path):
+    without_column = csv_file(tmp_path, "1,Uno,20,60,10,3,300", header=HEADER.rsplit(",", 1)[0])
+    empty_cell = csv_file(tmp_path, "2,Dos,20,60,10,3,300,", name="empty.csv")
+    assert run("import_clients", without_column)[0] == 0
+    assert run("import_clients", empty_cell)[0] == 0
+    assert stored() == [(1, "Uno", "active"), (2, "Dos", "active")]
+
+
+def test_semicolon_csv_with_a_bom_as_spreadsheets_save_it(tmp_path):
+    path = tmp_path / "excel.csv"
+    text = HEADER.replace(",", ";") + "\r\n" + "7;Almacenes Éxito, S.A.;20;60;10;3;300;active\r\n"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    status, _, _ = run("import_clients", path)
+    assert status == 0
+    assert stored() == [(7, "Almacenes Éxito, S.A.", "active")]
+
+
+def test_blank_lines_are_skipped_and_rows_keep_their_spreadsheet_number(tmp_path):
+    path = csv_file(tmp_path, row(1), "", ",,,,,,,", row(2, optimal=90))
+    status, out, _ = run("import_clients", path)
+    assert status == 1
+    assert "Fila 5, columna sla_low_seconds:" in out
+
+
+def test_json_list_of_objects_imports(tmp_path):
+    path = json_file(
+        tmp_path,
+        [
+            {
+                "code": 5,
+                "name": "Bancolombia",
+                "sla_optimal_seconds": 15,
+                "sla_low_seconds": "45",
+                "max_history_conversations": 20,
+                "inactivity_alert_attempts": 3,
+                "max_inactivity_seconds": 180,
+            }
+        ],
+    )
+    status, _, _ = run("import_clients", path)
+    assert status == 0
+    assert stored() == [(5, "Bancolombia", "active")]
+    assert Client.objects.get().sla_low_seconds == 45
+
+
+def test_format_can_be_named_when_the_file_name_does_not_tell(tmp_path):
+    ClientFactory(code=5)
+    call_command("export_clients", "--format", "json", "--output", tmp_path / "clients.txt")
+    assert run("import_clients", tmp_path / "clients.txt", "--format", "json", "--update")[0] == 0
+    assert run("import_clients", tmp_path / "clients.txt", "--update")[0] == 2
+
+
+# --- import_clients: rejected rows ---------------------------------------------------
+
+
+def test_each_rejection_names_row_column_and_the_models_message(tmp_path):
+    path = csv_file(
+        tmp_path,
+        row(1),
+        row(2, optimal=90, low=30),
+        "3,   ,0,60,101,3,300,active",
+        row(4, status="paused"),
+        "5,Cinco,abc,60,10,3,300,active",
+    )
+    status, out, err = run("import_clients", path)
+    assert status == 1
+    lines = out.splitlines()
+    assert lines[:-1] == [
+        "Fila 3, columna sla_low_seconds: El SLA bajo debe ser mayor que el SLA óptimo.",
+        "Fila 4, columna max_history_conversations: "
+        "Asegúrese de que este valor es menor o igual a 100.",
+        "Fila 4, columna name: Este campo no puede estar vacío.",
+        "Fila 4, columna sla_optimal_seconds: Asegúrese de que este valor es mayor o igual a 1.",
+        "Fila 5, columna status: Valor 'paused' no es una opción válida.",
+        "Fila 6, columna sla_optimal_seconds: “abc”: el valor debería ser un numero entero",
+    ]
+    assert lines[-1] == "Creados: 1, actualizados: 0, sin cambios: 0, rechazados: 4."
+    assert err == "4 filas rechazadas: no se importó nada."
+    assert stored() == []
+
+
+def test_json_numbers_with_a_fraction_or_booleans_are_refused_not_rounded(tmp_path):
+    client = {
+        "code": 1,
+        "name": "Uno",
+        "sla_optimal_seconds": 20.7,
+        "sla_low_seconds": 60,
+        "max_history_conversations": True,
+        "inactivity_alert_attempts": None,
+        "max_inactivity_seconds": 300,
+    }
+    status, out, _ = run("import_clients", json_file(tmp_path, [client]))
+    assert status == 1
+    assert "Fila 1, columna sla_optimal_seconds: “20.7”" in out
+    assert "Fila 1, columna max_history_conversations: “true”" in out
+    assert "Fila 1, columna inactivity_alert_attempts: Este campo no puede ser nulo." in out
+    assert stored() == []
+
+
+def test_one_bad_row_in_the_middle_leaves_the_database_untouched(tmp_path):
+    ClientFactory(code=1, name="Antes")
+    rows = [row(1, "Después"), *(row(code) for code in range(2, 50))]
+    rows[25] = row(26, optimal=0)
+    status, out, _ = run("import_clients", csv_file(tmp_path, *rows), "--update")
+    assert status == 1
+    assert "Fila 27, columna sla_optimal_seconds:" in out
+    assert stored() == [(1, "Antes", "active")]
+
+
+def test_duplicate_codes_within_the_file_are_rejected(tmp_path):
+    path = csv_file(tmp_path, row(1), row(2), row(1, "Otra"), row(1, "Y otra"))
+    status, out, _ = run("import_clients", path)
+    assert status == 1
+    assert "Fila 4, columna code: Repite el código de la fila 2." in out
+    assert "Fila 5, columna code: Repite el código de la fila 2." in out
+    assert stored() == []
+
+
+def test_codes_already_in_use_are_rejected_without_update(tmp_path):
+    ClientFactory(code=1, name="Existente", status="inactive")
+    status, out, _ = run("import_clients", csv_file(tmp_path, row(2), row(1, "Nuevo")))
+    assert status == 1
+    assert "Fila 3, columna code: Este código ya está en uso." in out
+    assert stored() == [(1, "Existente", "inactive")]
+
+
+def test_a_code_taken_while_importing_is_refused_by_the_database(tmp_path, monkeypatch):
+    save = ClientImport.save
+
+    def someone_else_creates_code_2_first(job, user):
+        ClientFactory(code=2, name="Otro operador")
+        save(job, user)
+
+    monkeypatch.setattr(ClientImport, "save", someone_else_creates_code_2_first)
+    status, _, err = run("import_clients", csv_file(tmp_path, row(1), row(2)))
+    assert status == 1
+    assert err.startswith("La base de datos rechazó la importación; no se escribió nada:")
+    assert stored() == []
+
+
+# --- import_clients: --dry-run and --update ---------------------------------------
+
+
+def test_dry_run_reports_what_would_happen_and_writes_nothing(tmp_path):
+    status, out, _ = run("import_clients", csv_file(tmp_path, row(1), row(2)), "--dry-run")
+    assert status == 0
+    assert out.splitlines() == [
+        "Creados: 2, actualizados: 0, sin cambios: 0, rechazados: 0.",
+        "Simulación: no se escribió nada.",
+    ]
+    assert stored() == []
+    assert not get_user_model().objects.exists()
+
+
+def test_dry_run_still_fails_on_rejected_rows(tmp_path):
+    status, _, _ = run("import_clients", csv_file(tmp_path, row(1, optimal=0)), "--dry-run")
+    assert status == 1
+
+
+def test_update_changes_existing_clients_and_keeps_their_code(tmp_path):
+    creator = UserFactory()
+    old = ClientFactory(code=7, name="Telefónica", status="inactive", created_by=creator)
+    ClientFactory(code=8, name="Sin cambios", **SETTINGS)
+    ClientFactory(code=8_000, name="No está en el archivo")
+    path = csv_file(
+        tmp_path,
+        "7,Ñandú Comunicaciones,30,90,10,3,300",
+        "8,Sin cambios,20,60,10,3,300",
+        "9,Nuevo,20,60,10,3,300",
+        header=HEADER.rsplit(",", 1)[0],
+    )
+    status, out, _ = run("import_clients", path, "--update")
+    assert status == 0
+    assert "Creados: 1, actualizados: 1, sin cambios: 1, rechazados: 0." in out
+    updated = Client.objects.get(pk=old.pk)
+    assert (updated.code, updated.name, updated.sla_low_seconds) == (7, "Ñandú Comunicaciones", 90)
+    assert updated.status == "inactive"  # No status column: the status is kept.
+    assert updated.created_by == creator
+    assert updated.updated_by.username == "sistema"
+    assert updated.updated_at > old.updated_at
+    assert list(Client.objects.search_name("nandu")) == [updated]
+    assert not Client.objects.search_name("telefonica").exists()
+    assert Client.objects.count() == 4
+
+
+def test_imports_leave_a_history_entry_per_client_with_who_and_old_to_new(tmp_path):
+    operator = UserFactory(username="operadora")
+    run("import_clients", csv_file(tmp_path, row(7, "Telefónica")), "--user", "operadora")
+    client = Client.objects.get(code=7)
+    (creation,) = history_entries(client)
+    assert creation.created and creation.record.history_user == operator
+    assert creation.record.id == client.pk
+    path = csv_file(tmp_path, row(7, "Ñandú", status="inactive"), name="changes.csv")
+    assert run("import_clients", path, "--update")[0] == 0
+    newest, _creation = history_entries(client)
+    assert newest.record.history_user.username == "sistema"
+    assert [(c.old, c.new) for c in newest.changes] == [
+        ("Telefónica", "Ñandú"),
+        ("Activo", "Inactivo"),
+    ]
+
+
+def test_an_import_update_makes_an_open_edit_form_stale(tmp_path):
+    ClientFactory(code=7, name="Telefónica")
+    open_in_a_browser = Client.objects.get(code=7)
+    run("import_clients", csv_file(tmp_path, row(7, "Ñandú")), "--update")
+    assert Client.objects.get(code=7).version == open_in_a_browser.version + 1
+    assert open_in_a_browser.is_stale()
+
+
+def test_update_of_unchanged_rows_writes_nothing(tmp_path):
+    ClientFactory(code=1)
+    path = tmp_path / "same.csv"
+    call_command("export_clients", "--output", path)
+    before = Client.objects.values().get()
+    status, out, _ = run("import_clients", path, "--update")
+    assert status == 0
+    assert "Creados: 0, actualizados: 0, sin cambios: 1, rechazados: 0." in out
+    assert Client.objects.values().get() == before
+
+
+# --- import_clients: unreadable input -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("clients.csv", None, "No se encontró el archivo:"),
+        (
+            "latin1.csv",
+            f"{HEADER}\n{row(1, 'Uno')}\n{row(2, 'Telefónica')}\n".encode("latin-1"),
+            "latin1.csv no es texto UTF-8 (línea 3); guárdelo como UTF-8.",
+        ),
+        ("empty.csv", b"", "Faltan columnas obligatorias: code, name,"),
+        ("unknown.csv", (HEADER + ",colour\n").encode(), "Columnas desconocidas: colour."),
+        ("repeated.csv", (HEADER + ",name\n").encode(), "Columnas repetidas: name."),
+        (
+            "short.csv",
+            (HEADER + "\n1,Uno,20,60\n").encode(),
+            "La fila 2 tiene 4 valores, pero el encabezado tiene 8 columnas.",
+        ),
+        ("bad.json", b'[{"code": 1,}]', "JSON mal formado: Expecting property name"),
+        ("object.json", b'{"code": 1}', "El archivo JSON debe contener una lista de clientes"),
+        ("scalars.json", b"[1, 2]", "El elemento 1 de la lista no es un objeto."),
+        ("keys.json", b'[{"code": 1, "nom": "X"}]', "Elemento 1: Columnas desconocidas: nom."),
+    ],
+)
+def test_unreadable_input_exits_2_with_one_line_and_writes_nothing(
+    tmp_path, name, content, message
+):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    status, out, err = run("import_clients", path)
+    assert status == 2
+    assert message in err
+    assert "\n" not in err
+    assert out == ""
+    assert stored() == []
+
+
+def test_missing_columns_message_tells_required_from_optional(tmp_path):
+    path = csv_file(tmp_path, header="code,name,status")
+    _, _, err = run("import_clients", path)
+    assert err == (
+        "Faltan columnas obligatorias: sla_optimal_seconds, sla_low_seconds, "
+        "max_history_conversations, inactivity_alert_attempts, max_inactivity_seconds. "
+        "Obligatorias: code, name, sla_optimal_seconds, sla_low_seconds, "
+        "max_history_conversations, inactivity_alert_attempts, max_inactivity_seconds. "
+        "Opcionales: status."
+    )
+
+
+# --- import_clients: attribution and progress -----------------------------------------
+
+
+def test_changes_are_attributed_to_an_inactive_sistema_user_created_on_demand(tmp_path):
+    run("import_clients", csv_file(tmp_path, row(1)))
+    client = Client.objects.get()
+    assert client.created_by == client.updated_by
+    assert client.created_by.username == "sistema"
+    assert not client.created_by.is_active
+    assert not client.created_by.has_usable_password()
+    run("import_clients", csv_file(tmp_path, row(2), name="more.csv"))
+    assert get_user_model().objects.filter(username="sistema").count() == 1
+
+
+def test_changes_are_attributed_to_the_named_user(tmp_path):
+    operator = UserFactory(username="operadora")
+    assert run("import_clients", csv_file(tmp_path, row(1)), "--user", "operadora")[0] == 0
+    assert Client.objects.get().created_by == operator
+
+
+def test_an_unknown_user_is_an_error_and_nothing_is_written(tmp_path):
+    status, _, err = run("import_clients", csv_file(tmp_path, row(1)), "--user", "nadie")
+    assert (status, err) == (1, "No existe ningún usuario llamado nadie.")
+    assert stored() == []
+
+
+def test_large_files_show_a_progress_bar_on_stderr(tmp_path, capsys):
+    small = csv_file(tmp_path, *(row(code) for code in range(1, 11)), name="small.csv")
+    large = csv_file(tmp_path, *(row(code) for code in range(1, PROGRESS_MIN_ROWS + 2)))
+    run("import_clients", small, "--dry-run")
+    assert capsys.readouterr().err == ""
+    run("import_clients", large, "--dry-run")
+    bar = capsys.readouterr().err
+    assert "100%" in bar
+    assert f" {PROGRESS_MIN_ROWS + 1}/{PROGRESS_MIN_ROWS + 1} " in bar
+
+
+# --- export_clients -------------------------------------------------------------------------
+
+
+def test_export_writes_the_contract_columns_in_code_order_to_stdout():
+    ClientFactory(code=20, name="Zeta, S.A.", status="inactive")
+    ClientFactory(code=3, name='Alfa "Uno"', sla_optimal_seconds=20, sla_low_seconds=60)
+    status, out, _ = run("export_clients")
+    assert status == 0
+    lines = out.splitlines()
+    assert lines[0] == HEADER
+    assert lines[1].startswith('3,"Alfa ""Uno""",20,60,')
+    assert lines[2].startswith('20,"Zeta, S.A.",')
+    assert lines[2].endswith(",inactive")
+    assert len(lines) == 3
+
+
+def test_export_json_and_status_filter():
+    ClientFactory(code=1, status="active")
+    ClientFactory(code=2, name="Ñandú", status="inactive")
+    status, out, _ = run("export_clients", "--format", "json", "--status", "inactive")
+    assert status == 0
+    (client,) = json.loads(out)
+    assert list(client) == HEADER.split(",")
+    assert (client["code"], client["name"], client["status"]) == (2, "Ñandú", "inactive")
+
+
+def test_export_of_no_clients_is_a_valid_empty_file(tmp_path):
+    assert run("export_clients")[1] == HEADER + "\n"
+    assert run("export_clients", "--format", "json")[1] == "[]\n"
+
+
+def test_export_to_a_file_takes_the_format_from_its_name(tmp_path):
+    ClientFactory(code=1)
+    run("export_clients", "--output", tmp_path / "clients.json")
+    assert json.loads((tmp_path / "clients.json").read_text(encoding="utf-8"))[0]["code"] == 1
+
+
+def test_export_to_an_unwritable_place_is_a_clear_error(tmp_path):
+    status, _, err = run("export_clients", "--output", tmp_path / "missing" / "clients.csv")
+    assert status == 1
+    assert err.startswith("No se puede escribir ")
+
+
+@pytest.mark.parametrize("file_format", ["csv", "json"])
+def test_export_then_import_into_an_empty_database_exports_the_same_bytes(tmp_path, file_format):
+    for code, name, status in [
+        (1, "Telefónica", "active"),
+        (2, 'Comillas "dobles", comas; y punto y coma', "inactive"),
+        (3, "Línea\nnueva, tabulador\ty barra \\ invertida", "active"),
+        (2_147_483_647, "x" * 120, "inactive"),
+    ]:
+        ClientFactory(code=code, name=name, status=status)
+    first, second = tmp_path / f"first.{file_format}", tmp_path / f"second.{file_format}"
+    call_command("export_clients", "--output", first)
+    with connection.cursor() as cursor:  # Another, empty database (clients are never deleted).
+        cursor.execute("DELETE FROM clients_client")
+    assert run("import_clients", first)[0] == 0
+    call_command("export_clients", "--output", second)
+    assert second.read_bytes() == first.read_bytes()
+    assert Client.objects.count() == 4
+
+
+def test_export_memory_does_not_grow_with_the_number_of_clients(tmp_path):
+    output = tmp_path / "clients.csv"
+
+    def peak_while_exporting(count):
+        stored = Client.objects.count()
+        Client.objects.bulk_create(
+            Client(code=code, name=f"Cliente {code}", **SETTINGS)
+            for code in range(stored + 1, count + 1)
+        )
+        tracemalloc.start()
+        call_command("export_clients", "--output", output)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return peak
+
+    call_command("export_clients", "--output", output)  # Warm up the caches first.
+    few, many = peak_while_exporting(4_000), peak_while_exporting(12_000)
+    assert many < few * 1.3
+    assert len(output.read_text(encoding="utf-8").splitlines()) == 12_001
+
+
+# --- set_client_status ----------------------------------------------------------------------
+
+
+def test_set_status_deactivates_and_reactivates_a_client():
+    ClientFactory(code=7, name="Telefónica")
+    status, out, _ = run("set_client_status", "7", "inactive")
+    assert (status, out) == (0, "Cliente 7 · Telefónica: estado cambiado a Inactivo.\n")
+    client = Client.objects.get()
+    assert client.status == "inactive"
+    assert client.updated_by.username == "sistema"
+    assert run("set_client_status", "7", "active")[0] == 0
+    assert Client.objects.get().status == "active"
+
+
+def test_set_status_is_recorded_in_the_history():
+    ClientFactory(code=7)
+    run("set_client_status", "7", "inactive")
+    newest = history_entries(Client.objects.get())[0]
+    assert newest.record.history_user.username == "sistema"
+    assert [(c.old, c.new) for c in newest.changes] == [("Activo", "Inactivo")]
+
+
+def test_set_status_to_the_current_one_changes_nothing():
+    before = ClientFactory(code=7, name="Telefónica").updated_at
+    status, out, _ = run("set_client_status", "7", "active")
+    assert (status, out) == (0, "Cliente 7 · Telefónica: el estado ya era Activo.\n")
+    assert Client.objects.get().updated_at == before
+
+
+def test_set_status_names_the_user(make_user):
+    ClientFactory(code=7)
+    operator = make_user(username="operadora")
+    run("set_client_status", "7", "inactive", "--user", "operadora")
+    assert Client.objects.get().updated_by == operator
+    assert run("set_client_status", "7", "active", "--user", "nadie")[0] == 1
+    assert Client.objects.get().status == "inactive"
+
+
+@pytest.mark.parametrize(
+    ("code", "new_status", "message"),
+    [
+        ("8", "inactive", "Ningún cliente tiene el código 8."),
+        ("abc", "inactive", "Código no válido abc: “abc”: el valor debería ser un numero entero"),
+        ("9" * 30, "inactive", "es menor o igual a 2147483647."),
+        ("-1", "inactive", "es mayor o igual a 1."),
+        ("7", "paused", "Valor 'paused' no es una opción válida."),
+    ],
+)
+def test_set_status_refuses_unknown_codes_and_statuses(code, new_status, message):
+    ClientFactory(code=7)
+    status, _, err = run("set_client_status", code, new_status)
+    assert status == 1
+    assert message in err
+    assert Client.objects.get().status == "active"
+
+
+# --- As a process: exit status and no traceback -----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def manage(tmp_path_factory):
+    """Run ``manage.py`` in a process of its own, on a migrated SQLite file."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('db') / 'db.sqlite3'}",
+    }
+
+    def manage(*args):
+        return subprocess.run(
+            [sys.executable, "manage.py", *map(str, args)],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    assert manage("migrate", "--noinput").returncode == 0
+    return manage
+
+
+def test_import_exit_status_as_a_process(manage, tmp_path):
+    good = manage("import_clients", EXAMPLE)
+    rejected = manage("import_clients", EXAMPLE)
+    unreadable = manage("import_clients", tmp_path / "missing.csv")
+    assert (good.returncode, rejected.returncode, unreadable.returncode) == (0, 1, 2)
+    assert rejected.stderr == "CommandError: 8 filas rechazadas: no se importó nada.\n"
+    assert unreadable.stderr.startswith("CommandError: No se encontró el archivo: ")
+    assert unreadable.stderr.count("\n") == 1
+
+
+def test_set_status_exit_status_as_a_process(manage):
+    assert manage("set_client_status", "99999999999999999999", "inactive").returncode == 1
+    assert "Traceback" not in manage("set_client_status", "abc", "inactive").stderr
