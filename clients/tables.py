@@ -3,17 +3,29 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from .durations import humanize_seconds
 from .models import Client
+
+
+class DurationColumn(tables.Column):
+    """Seconds shown as people read them ("1 min 30 s"); sorting still uses the seconds."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "text-nowrap"}})
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return humanize_seconds(value)
 
 
 class ClientTable(tables.Table):
     code = tables.Column(verbose_name=_("Code"))
     name = tables.Column(verbose_name=_("Name"))
-    sla_optimal_seconds = tables.Column(verbose_name=_("Optimal SLA"))
-    sla_low_seconds = tables.Column(verbose_name=_("Low SLA"))
+    sla_optimal_seconds = DurationColumn(verbose_name=_("Optimal SLA"))
+    sla_low_seconds = DurationColumn(verbose_name=_("Low SLA"))
     max_history_conversations = tables.Column(verbose_name=_("Max. history"))
     inactivity_alert_attempts = tables.Column(verbose_name=_("Attempts"))
-    max_inactivity_seconds = tables.Column(verbose_name=_("Inactivity"))
+    max_inactivity_seconds = DurationColumn(verbose_name=_("Inactivity"))
     status = tables.TemplateColumn(
         template_name="clients/includes/status_badge.html", verbose_name=_("Status")
     )
