@@ -26,6 +26,10 @@ class ClientForm(forms.ModelForm):
         for name, (low, high) in BOUNDS.items():
             if name in self.fields:
                 self.fields[name].widget.attrs.update(min=low, max=high)
+        if self.instance._state.adding:
+            # A proposal the user may change; a callable, so it is only
+            # looked up when the empty form is shown.
+            self.fields["code"].initial = Client.objects.next_free_code
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
