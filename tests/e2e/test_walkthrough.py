@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from clients.models import Client
 
 from ..factories import ClientFactory
+from .keyboard import focus_is_shown, tab_to
 
 LIST_PATH = "/administracion/clientes/"
 
@@ -111,25 +112,6 @@ def test_a_form_error_is_shown_next_to_its_field(page, log_in, manager):
     assert not Client.objects.exists()
 
 
-def tab_to(page, target, limit=40):
-    """Press Tab until ``target`` has the focus, as a keyboard user would."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if target.evaluate("element => element === document.activeElement"):
-            return
-    raise AssertionError(f"{target} cannot be reached with Tab")
-
-
-def assert_focus_is_visible(element):
-    """The focused element shows an outline or a focus ring."""
-    outline, ring = element.evaluate(
-        "element => { const style = getComputedStyle(element);"
-        " return [style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0,"
-        " style.boxShadow !== 'none']; }"
-    )
-    assert outline or ring, "focus is not visible"
-
-
 def test_the_query_form_by_keyboard_alone(page, log_in, manager):
     ClientFactory(code=1, name="Telefónica", status="active")
     ClientFactory(code=2, name="Teleperformance", status="inactive")
@@ -145,12 +127,12 @@ def test_the_query_form_by_keyboard_alone(page, log_in, manager):
 
     name = page.get_by_label("Nombre")
     tab_to(page, name)
-    assert_focus_is_visible(name)
+    assert focus_is_shown(page)
     page.keyboard.type("tele")
     page.keyboard.press("Tab")
     status = page.get_by_label("Estado")
     expect(status).to_be_focused()
-    assert_focus_is_visible(status)
+    assert focus_is_shown(page)
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
     expect(status).to_have_value("inactive")
@@ -163,7 +145,7 @@ def test_the_query_form_by_keyboard_alone(page, log_in, manager):
 
     clear = page.get_by_role("link", name="Limpiar")
     tab_to(page, clear)
-    assert_focus_is_visible(clear)
+    assert focus_is_shown(page)
     page.keyboard.press("Enter")
     expect(rows(page)).to_have_count(3)
 
@@ -175,13 +157,13 @@ def test_the_create_form_by_keyboard_alone(page, log_in, manager):
 
     create = page.get_by_role("link", name="Crear")
     tab_to(page, create)
-    assert_focus_is_visible(create)
+    assert focus_is_shown(page)
     page.keyboard.press("Enter")
 
     code = page.get_by_label("Código")
     tab_to(page, code)
     expect(code).to_have_value("42")
-    assert_focus_is_visible(code)
+    assert focus_is_shown(page)
     for value in ["Ñandú S.A.S.", "30", "120", "5", "2", "600"]:
         page.keyboard.press("Tab")
         page.keyboard.type(value)
