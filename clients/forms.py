@@ -1,7 +1,7 @@
 """Create and edit forms: layout only; every rule comes from the model."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +37,7 @@ class ClientForm(forms.ModelForm):
             Fieldset(
                 _("Service level"),
                 Row(Column("sla_optimal_seconds"), Column("sla_low_seconds")),
+                HTML('{% include "clients/includes/sla_bands.html" %}'),
             ),
             Fieldset(
                 _("Conversations"),
