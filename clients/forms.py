@@ -41,10 +41,11 @@ class ClientForm(forms.ModelForm):
             ),
             Fieldset(
                 _("Conversations"),
+                # Widths that keep each label on one line, so the inputs line up.
                 Row(
-                    Column("max_history_conversations"),
-                    Column("inactivity_alert_attempts"),
-                    Column("max_inactivity_seconds"),
+                    Column("max_history_conversations", css_class="col-md-6 col-xl-4"),
+                    Column("inactivity_alert_attempts", css_class="col-md-6 col-xl-3"),
+                    Column("max_inactivity_seconds", css_class="col-xl-5"),
                 ),
             ),
         )

@@ -50,5 +50,5 @@ class ClientTable(tables.Table):
             "status",
             "action",
         )
-        attrs = {"class": "table table-striped table-hover align-middle"}
+        attrs = {"class": "table table-striped table-hover align-middle mb-0"}
         empty_text = _("There are no clients.")
