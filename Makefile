@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run serve test lint format messages clean
+.PHONY: run serve test screenshots lint format messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,13 @@ serve: $(VENV)/.installed
 
 ## Run the whole test suite (on the database DATABASE_URL names; SQLite by default)
 test: $(VENV)/.installed-dev
+	@command -v chromium >/dev/null || echo "NOTE: no chromium on the PATH: the browser tests" \
+		"(tests/e2e) will be skipped. 'apt-get install chromium' to run them."
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Refresh the README's screenshots in docs/screenshots (needs chromium)
+screenshots: $(VENV)/.installed-dev
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest tests/e2e/test_responsive.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

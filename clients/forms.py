@@ -1,7 +1,7 @@
 """Create and edit forms: layout only; every rule comes from the model."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +26,10 @@ class ClientForm(forms.ModelForm):
         for name, (low, high) in BOUNDS.items():
             if name in self.fields:
                 self.fields[name].widget.attrs.update(min=low, max=high)
+        if self.instance._state.adding:
+            # A proposal the user may change; a callable, so it is only
+            # looked up when the empty form is shown.
+            self.fields["code"].initial = Client.objects.next_free_code
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -33,13 +37,15 @@ class ClientForm(forms.ModelForm):
             Fieldset(
                 _("Service level"),
                 Row(Column("sla_optimal_seconds"), Column("sla_low_seconds")),
+                HTML('{% include "clients/includes/sla_bands.html" %}'),
             ),
             Fieldset(
                 _("Conversations"),
+                # Widths that keep each label on one line, so the inputs line up.
                 Row(
-                    Column("max_history_conversations"),
-                    Column("inactivity_alert_attempts"),
-                    Column("max_inactivity_seconds"),
+                    Column("max_history_conversations", css_class="col-md-6 col-xl-4"),
+                    Column("inactivity_alert_attempts", css_class="col-md-6 col-xl-3"),
+                    Column("max_inactivity_seconds", css_class="col-xl-5"),
                 ),
             ),
         )

@@ -16,7 +16,7 @@ from django.core.validators import (
     ProhibitNullCharactersValidator,
 )
 from django.db import models
-from django.db.models.functions import Length, Trim
+from django.db.models.functions import Cast, Length, Trim
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -105,6 +105,32 @@ class ClientQuerySet(models.QuerySet):
     def search_name(self, text):
         """Clients whose name contains ``text``, ignoring case and accents."""
         return self.filter(name_search__contains=normalize_for_search(text.strip()))
+
+    def next_free_code(self):
+        """The code to propose for a new client: one above the highest in use.
+
+        Codes stay unique among inactive clients too, so call it on all of
+        them (``Client.objects``). Once the highest code is the largest one
+        allowed, the lowest unused code is proposed instead; ``None`` when
+        every code is taken. It is only a proposal: the unique constraint
+        still decides when two users save the same code.
+        """
+        lowest, largest = BOUNDS["code"]
+        highest = self.aggregate(highest=models.Max("code"))["highest"]
+        if highest is None:
+            return lowest
+        if highest < largest:
+            return highest + 1
+        if not self.filter(code=lowest).exists():
+            return lowest
+        # The first code after a taken one that is not taken itself; counted
+        # in 64 bits, since one after the largest code overflows an integer.
+        return (
+            self.annotate(following=Cast("code", models.BigIntegerField()) + 1)
+            .filter(following__lte=largest)
+            .exclude(following__in=self.values("code"))
+            .aggregate(first=models.Min("following"))["first"]
+        )
 
 
 class ClientChangedError(Exception):

@@ -228,3 +228,39 @@ def test_name_search_ignores_case_and_accents_and_keeps_wildcards_literal():
 def test_bulk_created_clients_are_searchable():
     Client.objects.bulk_create([build(code=1, name="Éxito"), build(code=2, name="Olímpica")])
     assert [c.code for c in Client.objects.search_name("exito")] == [1]
+
+
+# --- Next free code -------------------------------------------------------------
+
+TOP = BOUNDS["code"][1]
+
+
+@pytest.mark.parametrize(
+    ("codes", "proposed"),
+    [
+        ([], 1),
+        ([7], 8),
+        ([3, 41, 12], 42),
+        ([TOP - 1], TOP),
+        # At the top, the lowest free code: a proposal must always be valid.
+        ([TOP], 1),
+        ([1, 2, 3, 5, TOP], 4),
+        ([1, TOP - 1, TOP], 2),
+    ],
+)
+def test_next_free_code(codes, proposed):
+    for code in codes:
+        ClientFactory(code=code)
+    assert Client.objects.next_free_code() == proposed
+
+
+def test_next_free_code_counts_inactive_clients():
+    ClientFactory(code=9, status="inactive")
+    assert Client.objects.next_free_code() == 10
+
+
+def test_next_free_code_is_none_when_every_code_is_taken(monkeypatch):
+    monkeypatch.setitem(BOUNDS, "code", (1, 3))
+    for code in (1, 2, 3):
+        ClientFactory(code=code)
+    assert Client.objects.next_free_code() is None

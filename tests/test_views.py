@@ -370,3 +370,21 @@ def test_edit_shows_errors_and_keeps_the_stored_client(manager_client, client_re
 @pytest.mark.parametrize("code", ["999", "2147483648", "99999999999999999999"])
 def test_edit_of_an_unknown_code_is_not_found(manager_client, code):
     assert manager_client.get(update_url(code)).status_code == 404
+
+
+def test_create_form_proposes_the_next_free_code(manager_client):
+    ClientFactory(code=41)
+    html = manager_client.get(CREATE_URL).content.decode()
+    assert 'name="code" value="42"' in html
+
+
+def test_the_proposed_code_can_be_changed(manager_client, valid_data):
+    ClientFactory(code=41)
+    manager_client.post(CREATE_URL, {**valid_data, "code": "7"})
+    assert sorted(Client.objects.values_list("code", flat=True)) == [7, 41]
+
+
+def test_edit_form_keeps_the_clients_own_code(manager_client, client_record):
+    ClientFactory(code=900)
+    html = manager_client.get(update_url(700)).content.decode()
+    assert 'name="code" value="700"' in html

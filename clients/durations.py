@@ -1,0 +1,23 @@
+"""Durations as people read them: 90 seconds is "1 min 30 s".
+
+``static/js/sla-bands.js`` repeats this rule to update the form as the user
+types; the browser tests check that both give the same text.
+"""
+
+#: Largest first. Hours are the largest unit because no duration of a client
+#: exceeds one day, and "24 h" reads better beside "23 h 59 min" than "1 d".
+#: The symbols are the international ones, the same in Spanish and English.
+UNITS = (("h", 3600), ("min", 60), ("s", 1))
+
+
+def humanize_seconds(seconds):
+    """Whole seconds as hours, minutes and seconds, leaving out the zero parts."""
+    if seconds < 0:
+        raise ValueError(f"A duration cannot be negative: {seconds}")
+    parts = []
+    rest = seconds
+    for symbol, size in UNITS:
+        amount, rest = divmod(rest, size)
+        if amount:
+            parts.append(f"{amount} {symbol}")
+    return " ".join(parts) or "0 s"
