@@ -3,6 +3,7 @@
 import contextlib
 import socket
 import threading
+import time
 import urllib.error
 import urllib.request
 
@@ -150,3 +151,19 @@ def test_database_outage_gives_a_503_page_and_the_app_recovers_by_itself(
         database["HOST"], database["PORT"] = original
         cable.close()
         connections.close_all()
+        wait_for_other_sessions_to_end()
+
+
+def wait_for_other_sessions_to_end(seconds=10):
+    """PostgreSQL ends a server process a moment after its client hangs up;
+    until then the test database cannot be dropped."""
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.1)
