@@ -57,10 +57,23 @@ def client_values(queryset):
     return queryset.order_by("code").values_list(*FIELDS).iterator(chunk_size=EXPORT_CHUNK_SIZE)
 
 
+class _LineBuffer:
+    """What ``csv.writer`` writes to when each line is wanted back, not stored."""
+
+    def write(self, line):
+        return line
+
+
+def csv_lines(queryset):
+    """The CSV file, line by line: streamed to a file, stdout or a web response."""
+    writer = csv.writer(_LineBuffer(), lineterminator="\n")
+    yield writer.writerow(FIELDS)
+    for values in client_values(queryset):
+        yield writer.writerow(values)
+
+
 def write_csv(queryset, stream):
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(FIELDS)
-    writer.writerows(client_values(queryset))
+    stream.writelines(csv_lines(queryset))
 
 
 def write_json(queryset, stream):

@@ -7,6 +7,7 @@ app_name = "clients"
 urlpatterns = [
     path("", views.ClientListView.as_view(), name="list"),
     path("crear/", views.ClientCreateView.as_view(), name="create"),
+    path("exportar/", views.ClientExportView.as_view(), name="export"),
     path("<int:code>/editar/", views.ClientUpdateView.as_view(), name="update"),
     path("<int:code>/historial/", views.ClientHistoryView.as_view(), name="history"),
 ]

@@ -1,0 +1,53 @@
+"""Exportar CSV on the list: exactly the current query, all pages, as export_clients writes it."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from .factories import ClientFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = "/administracion/clientes/"
+EXPORT_URL = "/administracion/clientes/exportar/"
+
+
+def downloaded(response):
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="clientes.csv"'
+    return b"".join(response.streaming_content).decode()
+
+
+def test_the_list_links_the_export_with_its_query_but_not_its_page(manager_client):
+    ClientFactory()
+    html = manager_client.get(LIST_URL, {"name": "ñandú", "status": "active", "page": "2"})
+    assert f'href="{EXPORT_URL}?name=%C3%B1and%C3%BA&amp;status=active"' in html.content.decode()
+
+
+def test_export_has_every_matching_client_across_pages_in_the_command_format(manager_client):
+    for code in range(1, 61):
+        ClientFactory(code=code, name=f"Claro {code}", status="inactive" if code % 3 else "active")
+    ClientFactory(code=99, name="Movistar", status="inactive")
+    csv = downloaded(manager_client.get(EXPORT_URL, {"name": "CLARO", "status": "inactive"}))
+    lines = csv.splitlines()
+    assert len(lines) == 1 + 40  # header + the 40 inactive Claro clients, not just a page
+    expected = io.StringIO()
+    call_command("export_clients", "--status", "inactive", stdout=expected)
+    assert [line for line in expected.getvalue().splitlines() if "Movistar" not in line] == lines
+
+
+def test_an_invalid_query_exports_nothing_but_the_header(manager_client):
+    ClientFactory()
+    lines = downloaded(manager_client.get(EXPORT_URL, {"code": "abc"})).splitlines()
+    assert lines == [
+        "code,name,sla_optimal_seconds,sla_low_seconds,max_history_conversations,"
+        "inactivity_alert_attempts,max_inactivity_seconds,status"
+    ]
+
+
+def test_export_needs_view_permission(client, make_user):
+    assert client.get(EXPORT_URL)["Location"].startswith("/accounts/login/")
+    client.force_login(make_user())
+    assert client.get(EXPORT_URL).status_code == 403
