@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from clients.models import Client
+from clients.models import CLIENT_FIELDS, Client
 
 
 class ClientSerializer(serializers.ModelSerializer):
@@ -8,16 +8,5 @@ class ClientSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Client
-        fields = [
-            "code",
-            "name",
-            "sla_optimal_seconds",
-            "sla_low_seconds",
-            "max_history_conversations",
-            "inactivity_alert_attempts",
-            "max_inactivity_seconds",
-            "status",
-            "created_at",
-            "updated_at",
-        ]
+        fields = [*CLIENT_FIELDS, "created_at", "updated_at"]
         read_only_fields = fields

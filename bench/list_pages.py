@@ -50,8 +50,9 @@ ENVIRONMENT = {
 }
 
 # name: (our URL, Django admin's URL for the same query). {code} is a code in
-# the middle of the table; {deep} is page 3,000 (offset 75,000), or the last
-# page of a smaller table.
+# the middle of the table; {deep} is the deepest page the list offers (its
+# count stops at CappedCountPaginator.count_limit rows), or the last page of a
+# smaller table.
 SCENARIOS = {
     "list page 1": ("/administracion/clientes/", "/admin/clients/client/"),
     "deep page": (
@@ -269,6 +270,7 @@ def measure_size(size, arguments, wrk_script):
     from django.test import Client as Browser
 
     from clients.models import Client
+    from clients.pagination import CappedCountPaginator
 
     seconds = seed(size)
     user, _ = get_user_model().objects.get_or_create(
@@ -279,7 +281,8 @@ def measure_size(size, arguments, wrk_script):
     code = Client.objects.order_by("code").values_list("code", flat=True)[size // 2]
     results, plans = {}, {}
     for name, (ours, admins) in SCENARIOS.items():
-        places = {"code": code, "deep": max(1, min(3000, size // 25))}
+        deepest = min(size, CappedCountPaginator.count_limit) // 25
+        places = {"code": code, "deep": max(1, deepest)}
         ours, admins = ours.format(**places), admins.format(**places)
         assert browser.get(admins).status_code == 200, admins
         statements = page_queries(browser, ours)

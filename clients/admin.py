@@ -4,22 +4,12 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Client
+from .models import CLIENT_FIELDS, Client
 
 
 @admin.register(Client)
 class ClientAdmin(SimpleHistoryAdmin):
-    list_display = [
-        "code",
-        "name",
-        "sla_optimal_seconds",
-        "sla_low_seconds",
-        "max_history_conversations",
-        "inactivity_alert_attempts",
-        "max_inactivity_seconds",
-        "status",
-        "updated_at",
-    ]
+    list_display = [*CLIENT_FIELDS, "updated_at"]
     list_filter = ["status"]
     search_fields = ["code", "name"]  # Shows the search box; see get_search_results.
     readonly_fields = ["created_at", "created_by", "updated_at", "updated_by"]

@@ -5,21 +5,13 @@ from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import BOUNDS, Client
+from .models import BOUNDS, CLIENT_FIELDS, Client
 
 
 class ClientForm(forms.ModelForm):
     class Meta:
         model = Client
-        fields = [
-            "code",
-            "name",
-            "sla_optimal_seconds",
-            "sla_low_seconds",
-            "max_history_conversations",
-            "inactivity_alert_attempts",
-            "max_inactivity_seconds",
-        ]
+        fields = [name for name in CLIENT_FIELDS if name != "status"]  # new ones are active
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

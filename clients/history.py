@@ -4,19 +4,7 @@ from dataclasses import dataclass, field
 
 from django.utils.text import capfirst
 
-from .models import Client
-
-#: The fields a person edits; the code is shown when the client is created.
-SHOWN_FIELDS = [
-    "code",
-    "name",
-    "sla_optimal_seconds",
-    "sla_low_seconds",
-    "max_history_conversations",
-    "inactivity_alert_attempts",
-    "max_inactivity_seconds",
-    "status",
-]
+from .models import CLIENT_FIELDS, Client
 
 
 @dataclass
@@ -44,7 +32,7 @@ def _shown(record, name):
 
 def shown_values(client):
     """(label, value) of each shown field, as the user reads them."""
-    return [(_label(name), _shown(client, name)) for name in SHOWN_FIELDS]
+    return [(_label(name), _shown(client, name)) for name in CLIENT_FIELDS]
 
 
 def history_entries(client):
@@ -55,13 +43,13 @@ def history_entries(client):
     entries = []
     for newer, older in zip(records, [*records[1:], None][: len(records)], strict=True):
         if older is None:
-            changes = [Change(_label(name), None, _shown(newer, name)) for name in SHOWN_FIELDS]
+            changes = [Change(_label(name), None, _shown(newer, name)) for name in CLIENT_FIELDS]
             entries.append(Entry(newer, created=True, changes=changes))
             continue
-        delta = newer.diff_against(older, included_fields=SHOWN_FIELDS)
+        delta = newer.diff_against(older, included_fields=CLIENT_FIELDS)
         changes = [
             Change(_label(name), _shown(older, name), _shown(newer, name))
-            for name in SHOWN_FIELDS
+            for name in CLIENT_FIELDS
             if name in delta.changed_fields
         ]
         if changes:

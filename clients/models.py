@@ -45,6 +45,21 @@ STALE_ERROR = ValidationError(
 )
 
 
+#: The client's fields as the SPEC names them, in its order: the forms, the
+#: admin, the API, the files of the operator commands and the history all
+#: show these (the same names are the public contract).
+CLIENT_FIELDS = (
+    "code",
+    "name",
+    "sla_optimal_seconds",
+    "sla_low_seconds",
+    "max_history_conversations",
+    "inactivity_alert_attempts",
+    "max_inactivity_seconds",
+    "status",
+)
+
+
 def bounded(field_name):
     low, high = BOUNDS[field_name]
     return [MinValueValidator(low), MaxValueValidator(high)]

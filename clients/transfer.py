@@ -13,17 +13,10 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from .models import CLIENT_FIELDS
+
 #: The columns, in file order; the SPEC's field names, part of the contract.
-FIELDS = (
-    "code",
-    "name",
-    "sla_optimal_seconds",
-    "sla_low_seconds",
-    "max_history_conversations",
-    "inactivity_alert_attempts",
-    "max_inactivity_seconds",
-    "status",
-)
+FIELDS = CLIENT_FIELDS
 #: Columns a file may leave out or leave empty: new clients get the model's
 #: default, updated ones keep their value.
 OPTIONAL_FIELDS = ("status",)

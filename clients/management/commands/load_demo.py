@@ -5,12 +5,12 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from clients.models import Client
+from clients.models import CLIENT_FIELDS, Client
 
 DEMO_USERNAME = "admin"
 DEMO_PASSWORD = "admin"  # A local demo login: the command refuses to run with DEBUG off.
 
-#: code, name, optimal SLA, low SLA, history, attempts, inactivity, status
+#: Values in the order of CLIENT_FIELDS.
 DEMO_CLIENTS = [
     (1001, "Telefónica Colombia", 20, 60, 10, 3, 300, "active"),
     (1002, "Ñandú S.A.S.", 30, 90, 5, 2, 600, "active"),
@@ -20,16 +20,6 @@ DEMO_CLIENTS = [
     (1006, "Cooperativa Cafetera del Quindío", 60, 180, 3, 0, 1800, "inactive"),
     (1007, "Clínica Medellín", 10, 30, 50, 5, 240, "active"),
     (1008, "Energía de Bogotá", 45, 150, 8, 2, 1200, "active"),
-]
-FIELDS = [
-    "code",
-    "name",
-    "sla_optimal_seconds",
-    "sla_low_seconds",
-    "max_history_conversations",
-    "inactivity_alert_attempts",
-    "max_inactivity_seconds",
-    "status",
 ]
 
 
@@ -43,7 +33,7 @@ class Command(BaseCommand):
             admin = self.ensure_admin()
             created = 0
             for row in DEMO_CLIENTS:
-                values = dict(zip(FIELDS, row, strict=True))
+                values = dict(zip(CLIENT_FIELDS, row, strict=True))
                 if Client.objects.filter(code=values["code"]).exists():
                     continue
                 client = Client(**values)

@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from tqdm import tqdm
 
-from clients.models import BOUNDS, Client, normalize_for_search
+from clients.models import BOUNDS, CLIENT_FIELDS, Client, normalize_for_search
 
 KINDS = [
     "Distribuidora",
@@ -145,19 +145,7 @@ def bulk_create_batch(rows):
     Client.objects.bulk_create(Client(**row) for row in rows)
 
 
-COPIED_FIELDS = [
-    "code",
-    "name",
-    "name_search",
-    "sla_optimal_seconds",
-    "sla_low_seconds",
-    "max_history_conversations",
-    "inactivity_alert_attempts",
-    "max_inactivity_seconds",
-    "status",
-    "created_at",
-    "updated_at",
-]
+COPIED_FIELDS = [*CLIENT_FIELDS, "name_search", "created_at", "updated_at"]
 
 
 def copy_batch(rows):
