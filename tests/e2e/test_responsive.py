@@ -12,8 +12,8 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from clients.management.commands.load_demo import DEMO_CLIENTS, FIELDS
-from clients.models import Client
+from clients.management.commands.load_demo import DEMO_CLIENTS
+from clients.models import CLIENT_FIELDS, Client
 
 SCREENSHOTS = Path(
     os.environ.get("SCREENSHOTS_DIR") or Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
@@ -26,7 +26,7 @@ DESKTOP, PHONE = 1280, 375
 def demo(make_user, log_in):
     """The demo clients, seen by the demo administrator, as in the README."""
     for row in DEMO_CLIENTS:
-        Client.objects.create(**dict(zip(FIELDS, row, strict=True)))
+        Client.objects.create(**dict(zip(CLIENT_FIELDS, row, strict=True)))
     log_in(make_user("view_client", "add_client", "change_client", username="admin"))
 
 
