@@ -14,6 +14,7 @@ The values are those each field's ``pre_save()`` leaves on the instance, as in
 ``bulk_update()`` skips ``pre_save()`` and would leave ``name_search`` stale.)
 """
 
+import csv
 import io
 
 from django.db import connection, transaction
@@ -23,15 +24,13 @@ from .models import Client
 
 #: How many codes one query looks up (SQLite allows some 32,000 parameters).
 BATCH = 10_000
-#: Escapes of COPY's text format.
-COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def create(clients):
     """Insert new clients, then give the instances their primary keys."""
     fields = [field for field in Client._meta.concrete_fields if not field.primary_key]
     with transaction.atomic(), connection.cursor() as cursor:
-        load(cursor, Client._meta.db_table, fields, clients, add=True)
+        load(cursor, Client._meta.db_table, fields, saved_values(clients, fields, add=True))
     codes = [client.code for client in clients]
     ids = {}
     for start in range(0, len(codes), BATCH):
@@ -46,20 +45,24 @@ def record_history(clients, history_type, user):
     """One history row per client ("+" created, "~" changed), as a ``save()``
     would have had django-simple-history write."""
     historical = Client.history.model
-    now = timezone.now()
-    tracked = [f for f in historical._meta.concrete_fields if not f.name.startswith("history_")]
+    fields = [field for field in historical._meta.concrete_fields if not field.primary_key]
+    about_the_change = {
+        "history_date": timezone.now(),
+        "history_type": history_type,
+        "history_user_id": user.pk if user else None,
+        "history_change_reason": None,
+    }
     rows = (
-        historical(
-            history_date=now,
-            history_type=history_type,
-            history_user=user,
-            **{field.attname: getattr(client, field.attname) for field in tracked},
-        )
+        [
+            about_the_change[field.attname]
+            if field.attname in about_the_change
+            else getattr(client, field.attname)
+            for field in fields
+        ]
         for client in clients
     )
-    fields = [field for field in historical._meta.concrete_fields if not field.primary_key]
     with connection.cursor() as cursor:
-        load(cursor, historical._meta.db_table, fields, rows, add=True)
+        load(cursor, historical._meta.db_table, fields, rows)
 
 
 def update(clients, field_names):
@@ -75,7 +78,7 @@ def update(clients, field_names):
             f"CREATE TEMPORARY TABLE {temporary} AS "
             f"SELECT {', '.join(columns)} FROM {table} WHERE 1 = 0"
         )
-        load(cursor, changes, fields, clients, add=False)
+        load(cursor, changes, fields, saved_values(clients, fields, add=False))
         assignments = ", ".join(f"{column} = {temporary}.{column}" for column in columns[1:])
         cursor.execute(
             f"UPDATE {table} SET {assignments} FROM {temporary} "
@@ -84,28 +87,34 @@ def update(clients, field_names):
         cursor.execute(f"DROP TABLE {temporary}")
 
 
-def load(cursor, table, fields, clients, *, add):
-    """Insert a row into ``table`` with the ``pre_save()`` values of ``fields`` of each client."""
+def saved_values(clients, fields, *, add):
+    """Each client's values of ``fields`` as ``save()`` would write them."""
+    return ([field.pre_save(client, add) for field in fields] for client in clients)
+
+
+def load(cursor, table, fields, rows):
+    """Insert ``rows`` (lists of Python values, one per field) into ``table``."""
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     if connection.vendor == "postgresql":
-        # These fields hold numbers, text, aware datetimes and ids, which COPY
-        # reads from their str() with the column's type.
+        # COPY in CSV: text quoted, numbers bare; datetimes and ids are read
+        # from their str() with the column's type.
         data = io.StringIO()
-        for client in clients:
-            values = (field.pre_save(client, add) for field in fields)
-            data.write("\t".join(copy_text(value) for value in values) + "\n")
+        csv.writer(data, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n").writerows(rows)
         data.seek(0)
+        # The csv module quotes the empty string it writes for None; FORCE_NULL
+        # reads that back as NULL in the columns that may hold one.
+        nullable = ", ".join(quote(field.column) for field in fields if field.null)
+        options = f"FORMAT csv, FORCE_NULL ({nullable})" if nullable else "FORMAT csv"
         with connection.wrap_database_errors:  # Django's IntegrityError, as from the ORM.
-            cursor.copy_expert(f"COPY {quote(table)} ({columns}) FROM STDIN", data)
+            cursor.copy_expert(f"COPY {quote(table)} ({columns}) FROM STDIN WITH ({options})", data)
         return
-    rows = (
-        [field.get_db_prep_save(field.pre_save(client, add), connection) for field in fields]
-        for client in clients
+    prepared = (
+        [
+            field.get_db_prep_save(value, connection)
+            for field, value in zip(fields, row, strict=True)
+        ]
+        for row in rows
     )
     placeholders = ", ".join(["%s"] * len(fields))
-    cursor.executemany(f"INSERT INTO {quote(table)} ({columns}) VALUES ({placeholders})", rows)
-
-
-def copy_text(value):
-    return "\\N" if value is None else str(value).translate(COPY_ESCAPES)
+    cursor.executemany(f"INSERT INTO {quote(table)} ({columns}) VALUES ({placeholders})", prepared)
