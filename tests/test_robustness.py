@@ -9,20 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clients.models import Client
+from clients.models import CLIENT_FIELDS, Client
 
 from .factories import ClientFactory
 
 EXAMPLES = 340
-FIELDS = [
-    "code",
-    "name",
-    "sla_optimal_seconds",
-    "sla_low_seconds",
-    "max_history_conversations",
-    "inactivity_alert_attempts",
-    "max_inactivity_seconds",
-]
 nasty_text = st.one_of(
     st.integers(min_value=-(2**80), max_value=2**80).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(str),
@@ -48,7 +39,7 @@ nasty_text = st.one_of(
     st.text(max_size=200),
 )
 field_values = st.one_of(nasty_text, st.lists(nasty_text, min_size=2, max_size=3))
-form_data = st.dictionaries(st.sampled_from([*FIELDS, "status", "version", "next"]), field_values)
+form_data = st.dictionaries(st.sampled_from([*CLIENT_FIELDS, "version", "next"]), field_values)
 query = st.dictionaries(st.sampled_from(["code", "name", "status", "sort", "page"]), field_values)
 
 run = settings(
