@@ -1,33 +1,26 @@
 """Import rows of a clients file with the model's own rules, all of them or none.
 
-Each row goes through ``Client.full_clean()``, the rules the forms and the
-admin apply. Only uniqueness is checked here instead, for the whole file at
-once, within the file and against the database in as few queries as it
-allows, because ``full_clean()`` would ask the database once per row.
+Each row gets the checks ``Client.full_clean()`` makes: each field's own
+(``Field.clean()``: type, bounds, choices) and the model's ``clean()`` (the SLA
+order). Only uniqueness is checked apart, for the whole file at once, within
+the file and against the database in one query, because ``full_clean()``
+would ask the database once per row.
 """
 
 from dataclasses import dataclass, field
-from itertools import chain
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from . import bulk
-from .models import Client
+from .models import Client, normalize_for_search
 from .transfer import FIELDS
 
-#: Fields no file carries; ``full_clean()`` leaves them alone (checking the
-#: user of an existing client would cost a query per row).
-NOT_IN_FILE = [f.name for f in Client._meta.concrete_fields if f.name not in FIELDS]
-#: What updating a client writes: its columns but the code, which never
-#: changes, and the fields ``save()`` keeps in step with them.
-UPDATED_FIELDS = [
-    *(name for name in FIELDS if name != "code"),
-    "name_search",
-    "updated_at",
-    "updated_by",
-    "version",
-]
+#: What is stored of each row besides its columns.
+STORED_FIELDS = (*FIELDS, "name_search")
+#: Distinct values of a column whose check is remembered (see ``RowRules``).
+REMEMBERED_VALUES = 4_096
 
 
 @dataclass(frozen=True, order=True)
@@ -37,12 +30,53 @@ class Rejection:
     message: str
 
 
+class RowRules:
+    """``full_clean()`` for rows of values, without an instance per row.
+
+    A field's checks depend on its value alone, and a file repeats values
+    (thousands of clients share an SLA), so each column remembers the outcome
+    for recent values. The model's ``clean()`` reads nothing but the
+    instance's attributes, so one instance takes each row's values in turn.
+    A test compares the verdicts with ``full_clean()`` on generated rows.
+    """
+
+    def __init__(self):
+        self.instance = Client()
+        self.defaults = {name: Client._meta.get_field(name).get_default() for name in FIELDS}
+        self.clean_value = {
+            name: lru_cache(maxsize=REMEMBERED_VALUES, typed=True)(
+                Client._meta.get_field(name).clean
+            )
+            for name in FIELDS
+        }
+
+    def check(self, values):
+        """``(clean values, {column: [message, ...]})`` of one row; no errors when valid."""
+        cleaned, errors = {}, {}
+        for name, raw in values.items():
+            try:
+                cleaned[name] = self.clean_value[name](raw, None)
+            except ValidationError as error:
+                errors[name] = error.messages
+        # As in full_clean(), clean() runs even when fields failed, seeing their raw values.
+        for name, value in {**self.defaults, **values, **cleaned}.items():
+            setattr(self.instance, name, value)
+        try:
+            self.instance.clean()
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                errors.setdefault(name, []).extend(messages)
+        return cleaned, errors
+
+
 @dataclass
 class ClientImport:
     """What importing some rows does: clients to create, to update, and rejections.
 
     ``validate()`` only reads the database; ``save()`` writes, and only makes
-    sense when nothing was rejected (the caller owns the transaction).
+    sense when nothing was rejected (the caller owns the transaction). Rows
+    to write are dicts of ``STORED_FIELDS``; those to update also hold the
+    client's ``id`` and the ``version`` read.
     """
 
     update: bool = False
@@ -57,30 +91,29 @@ class ClientImport:
 
     def validate(self, rows):
         """Judge ``(row number, {column: value})`` pairs, keeping the valid ones."""
+        rules = RowRules()
         first_row_of = {}
         valid = []
         for number, values in rows:
-            client = Client(**values)
-            errors = errors_of(client)
+            cleaned, errors = rules.check(values)
             if "code" not in errors:
-                first = first_row_of.setdefault(client.code, number)
+                first = first_row_of.setdefault(cleaned["code"], number)
                 if first != number:
                     errors["code"] = [_("Repeats the code of row %(row)s.") % {"row": first}]
             if errors:
                 self.reject(number, errors)
             else:
-                valid.append((number, client, values.keys()))
+                valid.append((number, cleaned))
 
-        codes = [client.code for _, client, _ in valid]
-        existing = Client.objects.in_bulk(codes, field_name="code")
-        for number, client, columns in valid:
-            current = existing.get(client.code)
+        stored = bulk.stored_clients([cleaned["code"] for _, cleaned in valid], STORED_FIELDS)
+        for number, cleaned in valid:
+            current = stored.get(cleaned["code"])
             if current is None:
-                self.to_create.append(client)
+                self.to_create.append(new_client(cleaned, rules.defaults))
             elif not self.update:
                 self.reject(number, {"code": [code_in_use_message()]})
-            elif copy_columns(client, current, columns):
-                self.to_update.append(current)
+            elif changed := updated_client(current, cleaned):
+                self.to_update.append(changed)
             else:
                 self.unchanged += 1
         self.rejections.sort()
@@ -93,38 +126,27 @@ class ClientImport:
         )
 
     def save(self, user):
-        for client in chain(self.to_create, self.to_update):
-            client.record_change_by(user)
-        for client in self.to_update:
-            client.version += 1  # editors holding the old version must reload
-        if self.to_create:
-            bulk.create(self.to_create)
-            bulk.record_history(self.to_create, "+", user)
-        if self.to_update:
-            bulk.update(self.to_update, UPDATED_FIELDS)
-            bulk.record_history(self.to_update, "~", user)
+        bulk.write(self.to_create, self.to_update, STORED_FIELDS, user)
 
 
-def errors_of(client):
-    """The model's messages for ``client``, by column; empty when it is valid."""
-    try:
-        client.full_clean(exclude=NOT_IN_FILE, validate_unique=False, validate_constraints=False)
-    except ValidationError as error:
-        return error.message_dict
-    return {}
+def new_client(cleaned, defaults):
+    """The stored values of a new client: its row, and defaults for what the row leaves out."""
+    client = {**defaults, **cleaned}
+    client["name_search"] = normalize_for_search(client["name"])
+    return client
+
+
+def updated_client(current, cleaned):
+    """``current`` with the row's values, or None when the row changes nothing.
+
+    The code is what found the client, so it never changes.
+    """
+    client = {**current, **cleaned}
+    client["name_search"] = normalize_for_search(client["name"])
+    return client if client != current else None
 
 
 def code_in_use_message():
     """The message the model's unique constraint gives for a taken code."""
     (constraint,) = (c for c in Client._meta.total_unique_constraints if c.fields == ("code",))
     return constraint.get_violation_error_message()
-
-
-def copy_columns(source, target, columns):
-    """Copy the file's columns (never the code) to ``target``; tell whether anything changed."""
-    changed = False
-    for name in FIELDS:
-        if name != "code" and name in columns and getattr(target, name) != getattr(source, name):
-            setattr(target, name, getattr(source, name))
-            changed = True
-    return changed

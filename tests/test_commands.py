@@ -238,6 +238,28 @@ def test_a_code_taken_while_importing_is_refused_by_the_database(tmp_path, monke
     assert stored() == []
 
 
+def test_a_client_changed_while_importing_stops_the_whole_import(tmp_path, monkeypatch):
+    ClientFactory(code=1, name="Uno")
+    save = ClientImport.save
+
+    def someone_else_edits_client_1_first(job, user):
+        client = Client.objects.get(code=1)
+        client.name = "Editado en la web"
+        client.save()
+        save(job, user)
+
+    monkeypatch.setattr(ClientImport, "save", someone_else_edits_client_1_first)
+    path = csv_file(tmp_path, row(1, "Importado"), row(2))
+    status, _, err = run("import_clients", path, "--update")
+    assert status == 1
+    assert err == (
+        "Otro usuario cambió algunos de estos clientes mientras se importaban; "
+        "no se escribió nada. Vuelva a ejecutar la importación."
+    )
+    # Here the other edit shares the import's transaction, so it is undone too.
+    assert stored() == [(1, "Uno", "active")]
+
+
 # --- import_clients: --dry-run and --update ---------------------------------------
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from clients.importing import ClientImport
+from clients.models import ClientChangedError
 from clients.transfer import FORMATS, UnreadableFile, format_of, read_rows
 
 from ..base import ClientChangeCommand, system_user
@@ -60,6 +61,12 @@ class Command(ClientChangeCommand):
             raise CommandError(
                 message % {"error": str(error).splitlines()[0]}, returncode=REJECTED
             ) from None
+        except ClientChangedError:
+            message = _(
+                "Another user changed some of these clients while they were being imported; "
+                "nothing was written. Run the import again."
+            )
+            raise CommandError(message, returncode=REJECTED) from None
         self.report(job, dry_run)
 
     def report(self, job, dry_run):
