@@ -428,6 +428,9 @@ def test_large_files_show_a_progress_bar_on_stderr(tmp_path, capsys):
     bar = capsys.readouterr().err
     assert "100%" in bar
     assert f" {PROGRESS_MIN_ROWS + 1}/{PROGRESS_MIN_ROWS + 1} " in bar
+    assert "Escribiendo" not in bar
+    run("import_clients", large)
+    assert capsys.readouterr().err.endswith("Escribiendo en la base de datos…\n")
 
 
 # --- export_clients -------------------------------------------------------------------------

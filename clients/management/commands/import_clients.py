@@ -1,5 +1,7 @@
 """``manage.py import_clients FILE``: create, or update, clients from a CSV or JSON file."""
 
+import sys
+
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
@@ -52,8 +54,11 @@ class Command(ClientChangeCommand):
         job = ClientImport(update=update)
         try:
             with transaction.atomic():
-                job.validate(tqdm(rows, disable=len(rows) <= PROGRESS_MIN_ROWS, unit=_("rows")))
+                long = len(rows) > PROGRESS_MIN_ROWS
+                job.validate(tqdm(rows, disable=not long, unit=_("rows")))
                 if not job.rejections and not dry_run:
+                    if long:  # The bar is full, but writing takes a few seconds more.
+                        tqdm.write(_("Writing to the database…"), file=sys.stderr)
                     job.save(user or system_user())
         except IntegrityError as error:
             # Another change took one of the codes between checking and writing.
