@@ -3,7 +3,7 @@
 import functools
 import hashlib
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Sum
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from rest_framework.response import Response
@@ -58,11 +58,17 @@ class ClientViewSet(ReadOnlyModelViewSet):
         # Validate the query first: a bad one is a 400 even to a poller
         # holding a current ETag.
         self.filter_queryset(self.get_queryset())
-        # Clients are never deleted and every save moves updated_at, so these
-        # change whenever any page of any query could; one cheap query.
-        table = self.get_queryset().aggregate(count=Count("pk"), last_modified=Max("updated_at"))
+        # Clients are never deleted and every change adds one to a version, so
+        # the count and the sum of versions change whenever any page of any
+        # query could, even when a change commits with an older timestamp
+        # than the newest one (a long import). One query.
+        table = self.get_queryset().aggregate(
+            count=Count("pk"), changes=Sum("version"), last_modified=Max("updated_at")
+        )
         respond = functools.partial(super().list, request, *args, **kwargs)
-        return conditional(request, respond, table["last_modified"], table["count"])
+        return conditional(
+            request, respond, table["last_modified"], table["count"], table["changes"]
+        )
 
     def retrieve(self, request, *args, **kwargs):
         """One client by its code.
@@ -71,5 +77,8 @@ class ClientViewSet(ReadOnlyModelViewSet):
         """
         client = self.get_object()
         return conditional(
-            request, lambda: Response(self.get_serializer(client).data), client.updated_at
+            request,
+            lambda: Response(self.get_serializer(client).data),
+            client.updated_at,
+            client.version,
         )

@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 
 import pytest
+from django.db.models import F
 from django.urls import reverse
 from django.utils.http import http_date
 from rest_framework.authtoken.models import Token
@@ -307,6 +308,20 @@ def test_a_change_to_the_client_gets_200_and_a_new_etag(service, url, client_rec
     assert again.status_code == 200
     assert again["ETag"] != response["ETag"]
     assert revalidate(service, url, again).status_code == 304
+
+
+@pytest.mark.parametrize("url", [LIST_URL, detail_url(700)])
+def test_a_change_not_stamped_later_than_the_last_one_still_changes_the_etag(
+    service, url, client_record
+):
+    """As when an import that began before an edit commits after it."""
+    ClientFactory(code=701)  # The newest change.
+    response = service.get(url)
+    # update() keeps updated_at, as a change stamped in the past would leave the newest one.
+    Client.objects.filter(code=700).update(name="Importado", version=F("version") + 1)
+    again = revalidate(service, url, response)
+    assert again.status_code == 200
+    assert "Importado" in again.content.decode()
 
 
 def test_a_new_client_changes_the_list_etag(service, client_record):
