@@ -54,10 +54,10 @@ class Command(ClientChangeCommand):
         job = ClientImport(update=update)
         try:
             with transaction.atomic():
-                long = len(rows) > PROGRESS_MIN_ROWS
-                job.validate(tqdm(rows, disable=not long, unit=_("rows")))
+                large_file = len(rows) > PROGRESS_MIN_ROWS
+                job.validate(tqdm(rows, disable=not large_file, unit=_("rows")))
                 if not job.rejections and not dry_run:
-                    if long:  # The bar is full, but writing takes a few seconds more.
+                    if large_file:  # The bar is full, but writing takes a few seconds more.
                         tqdm.write(_("Writing to the database…"), file=sys.stderr)
                     job.save(user or system_user())
         except IntegrityError as error:
