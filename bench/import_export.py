@@ -1,7 +1,10 @@
 #!/usr/bin/env python
 """Time import_clients and export_clients on many clients, and print the figures.
 
-    .venv/bin/python bench/import_export.py [--rows 100000]
+    .venv/bin/python bench/import_export.py [--rows 100000] [--existing 0]
+
+With ``--existing N`` the database first holds N clients (``seed_clients``),
+and the file's codes come after theirs.
 
 Works on a throw-away copy of the database DATABASE_URL names (Django's test
 database, created and dropped here), so no real data is touched.
@@ -22,14 +25,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 
-def write_source(path, rows, renamed=False):
+def write_source(path, rows, renamed=False, first_code=1):
     """A valid clients CSV; ``renamed`` changes every name, so --update has work."""
     from clients.transfer import FIELDS
 
     with open(path, "w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow(FIELDS)
-        for code in range(1, rows + 1):
+        for code in range(first_code, first_code + rows):
             name = f"Compañía {code}{' renombrada' if renamed else ''}"
             optimal = 5 + code % 100
             status = "inactive" if code % 10 == 0 else "active"
@@ -61,11 +64,14 @@ def export_peak_memory(path):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
-    rows = parser.parse_args().rows
+    parser.add_argument("--existing", type=int, default=0, help="clients already stored")
+    arguments = parser.parse_args()
+    rows, existing = arguments.rows, arguments.existing
 
     import django
 
     django.setup()
+    from django.core.management import call_command
     from django.db import connection
 
     from clients.models import Client
@@ -76,11 +82,17 @@ def main():
         with tempfile.TemporaryDirectory() as folder:
             folder = Path(folder)
             source, renamed = folder / "clients.csv", folder / "renamed.csv"
-            write_source(source, rows)
-            write_source(renamed, rows, renamed=True)
-            print(f"{rows:,} clients on {connection.vendor}, load average {os.getloadavg()[0]:.1f}")
+            write_source(source, rows, first_code=existing + 1)
+            write_source(renamed, rows, renamed=True, first_code=existing + 1)
+            if existing:
+                quiet = io.StringIO()
+                call_command("seed_clients", existing, stdout=quiet, stderr=quiet)
+            print(
+                f"{rows:,} clients on {connection.vendor} holding {existing:,}, "
+                f"load average {os.getloadavg()[0]:.1f}"
+            )
             timed("import (create)", "import_clients", source)
-            assert Client.objects.count() == rows
+            assert Client.objects.count() == existing + rows
             timed(
                 "import --update --dry-run (unchanged)",
                 "import_clients",
