@@ -23,6 +23,11 @@ OPTIONAL_FIELDS = ("status",)
 REQUIRED_FIELDS = tuple(field for field in FIELDS if field not in OPTIONAL_FIELDS)
 
 FORMATS = ("csv", "json")
+#: How a spreadsheet tells a formula from text (OWASP's list). A CSV cell
+#: starting so, even behind apostrophes, gets one more apostrophe in front:
+#: spreadsheets show it as the text it is instead of running it, and the
+#: import takes that apostrophe off again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_DELIMITERS = (",", ";")
 EXPORT_CHUNK_SIZE = 2_000
 
@@ -62,7 +67,21 @@ def csv_lines(queryset):
     writer = csv.writer(_LineBuffer(), lineterminator="\n")
     yield writer.writerow(FIELDS)
     for values in client_values(queryset):
-        yield writer.writerow(values)
+        yield writer.writerow([defused(value) for value in values])
+
+
+def looks_like_formula(text):
+    return text.lstrip("'").startswith(FORMULA_STARTS)
+
+
+def defused(value):
+    """``value`` as a CSV cell that no spreadsheet runs as a formula."""
+    return f"'{value}" if isinstance(value, str) and looks_like_formula(value) else value
+
+
+def restored(cell):
+    """The value a CSV cell holds, without the apostrophe ``defused()`` put in front."""
+    return cell[1:] if cell.startswith("'") and looks_like_formula(cell) else cell
 
 
 def write_csv(queryset, stream):
@@ -120,7 +139,7 @@ def read_csv(stream):
     rows = []
     try:
         for number, cells in enumerate(reader, start=2):
-            cells = [cell.strip() for cell in cells]
+            cells = [restored(cell.strip()) for cell in cells]
             if not any(cells):  # A blank line, or one of empty cells as spreadsheets leave.
                 continue
             if len(cells) != len(header):

