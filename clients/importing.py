@@ -131,9 +131,7 @@ class ClientImport:
 
 def new_client(cleaned, defaults):
     """The stored values of a new client: its row, and defaults for what the row leaves out."""
-    client = {**defaults, **cleaned}
-    client["name_search"] = normalize_for_search(client["name"])
-    return client
+    return with_search_key({**defaults, **cleaned})
 
 
 def updated_client(current, cleaned):
@@ -141,9 +139,13 @@ def updated_client(current, cleaned):
 
     The code is what found the client, so it never changes.
     """
-    client = {**current, **cleaned}
-    client["name_search"] = normalize_for_search(client["name"])
+    client = with_search_key({**current, **cleaned})
     return client if client != current else None
+
+
+def with_search_key(client):
+    """``client`` with the folded name ``save()`` would store for the name search."""
+    return {**client, "name_search": normalize_for_search(client["name"])}
 
 
 def code_in_use_message():
