@@ -88,20 +88,11 @@ def test_a_value_refused_once_is_refused_again():
     )
 
 
-def valid(code, **values):
-    return (
-        code,
-        {
-            "code": str(code),
-            "name": f"Cliente {code}",
-            "sla_optimal_seconds": "20",
-            "sla_low_seconds": "60",
-            "max_history_conversations": "10",
-            "inactivity_alert_attempts": "3",
-            "max_inactivity_seconds": "300",
-            **values,
-        },
-    )
+def file_rows(valid_data, first, *codes):
+    """Rows as a file's reader gives them, with the create form's valid values:
+    ``first`` renamed, then one new client per code."""
+    renamed = (first, {**valid_data, "code": str(first), "name": "Cambiado"})
+    return [renamed, *((code, {**valid_data, "code": str(code)}) for code in codes)]
 
 
 def queries_to_import(rows, user):
@@ -114,11 +105,11 @@ def queries_to_import(rows, user):
 
 
 @pytest.mark.django_db
-def test_an_import_costs_the_same_few_queries_for_ten_rows_or_a_thousand():
+def test_an_import_costs_the_same_few_queries_for_ten_rows_or_a_thousand(valid_data):
     user = UserFactory()
     for code in (1, 2, 2_001, 2_002):
         ClientFactory(code=code)
-    few = [valid(1, name="Cambiado"), *(valid(code) for code in range(3, 12))]
-    many = [valid(2_001, name="Cambiado"), *(valid(code) for code in range(3_000, 4_000))]
+    few = file_rows(valid_data, 1, *range(3, 12))
+    many = file_rows(valid_data, 2_001, *range(3_000, 4_000))
     assert queries_to_import(few, user) == queries_to_import(many, user) <= 16
     assert Client.objects.count() == 4 + 9 + 1_000
