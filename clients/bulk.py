@@ -7,26 +7,32 @@ lookup by 100,000 codes is a query with 100,000 parameters. Here rows go into
 a temporary table (PostgreSQL's COPY, or ``executemany()`` elsewhere), and a
 few statements join it to the clients: to find them, insert them, update
 them (SQLite 3.33 or later) and copy the stored rows into their history.
+What each stored column holds comes from ``writing``, as for ``save()``.
 """
 
 import csv
 import io
 from contextlib import contextmanager
-from itertools import chain
 
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from .models import Client, ClientChangedError
+from . import writing
+from .models import CLIENT_FIELDS, Client, ClientChangedError
 
-#: The columns besides the stored values that staged changes carry.
-KEYS = ("id", "version")
+#: Rows staged at a time: memory holds one chunk, whatever the number of clients.
+CHUNK_SIZE = 5_000
+#: From this many new rows on, and when they at least double the table,
+#: PostgreSQL builds the indexes once at the end instead of row by row.
+REBUILD_INDEXES_FROM = 100_000
+#: After writing this many rows the planner's statistics are refreshed.
+ANALYZE_FROM = 10_000
 
 
 def stored_clients(codes, field_names):
     """``{code: {name: value}}`` of the clients with these codes: their
     ``field_names``, ``id`` and ``version``."""
-    names = [*KEYS, *field_names]
+    names = ["id", "version", *field_names]
     columns = ", ".join(f"c.{column(name)}" for name in names)
     with (
         transaction.atomic(),
@@ -40,99 +46,226 @@ def stored_clients(codes, field_names):
     return {client["code"]: client for client in found}
 
 
-def write(new, changed, field_names, user):
-    """Insert the ``new`` clients, update the ``changed`` ones, record their history.
+def _stored_columns(created):
+    """The attnames a created or a changed client writes, as ``writing`` says."""
+    sample = writing.stored_values(
+        dict.fromkeys(CLIENT_FIELDS, ""), created=created, now=None, user_id=None, version=0
+    )
+    return list(sample)
 
-    Each client is a dict of its ``field_names``; changed ones also hold
-    their ``id`` and the ``version`` they were read at. If another change
-    has moved one of them on since, ``ClientChangedError`` is raised, as by
-    ``save()``. Timestamps and authorship are those ``save()`` would set:
-    one moment and one user for the whole import.
+
+class BulkWriter:
+    """Creates and updates many clients at once, recording their history.
+
+    ``add()`` stages each client (in chunks, so memory stays flat);
+    ``apply()`` writes them all with a fixed number of statements. Both
+    inside the caller's transaction: nothing is written unless it commits. A
+    changed client carries the ``id`` and ``version`` it was read at; if
+    another change has moved it on since, ``apply()`` raises
+    ``ClientChangedError`` as ``save()`` would. One moment and one author
+    stamp the whole batch.
     """
-    if not new and not changed:
-        return
-    names = [*KEYS, *field_names]
-    rows = ([client.get(name) for name in names] for client in chain(changed, new))
-    now, user_id = timezone.now(), user.pk if user else None
-    columns = [column(name) for name in field_names]
-    listed = ", ".join(columns)
-    assignments = ", ".join(f"{c} = t.{c}" for c in columns if c != column("code"))
-    table = clients_table()
-    with (
-        transaction.atomic(),
-        connection.cursor() as cursor,
-        staged(cursor, names, rows) as staging,
-    ):
-        cursor.execute(
-            f"INSERT INTO {table} ({listed}, created_at, updated_at, created_by_id, updated_by_id) "
-            f"SELECT {listed}, %s, %s, %s, %s FROM {staging} WHERE id IS NULL",
-            [now, now, user_id, user_id],
+
+    #: The staged table: every stored column, and the version a change was based on.
+    COLUMNS = ["id", *_stored_columns(created=True), "read_version"]
+
+    def __init__(self, user=None):
+        self.now = timezone.now()
+        self.user_id = user.pk if user else None
+        self.created = self.changed = 0
+        self._pending = []
+
+    def __enter__(self):
+        self.cursor = connection.cursor().__enter__()
+        self.table = quote(f"{Client._meta.db_table}_staged")
+        columns = ", ".join(
+            f"{column(EXTRA_COLUMNS[name])} AS {column(name)}"
+            if name in EXTRA_COLUMNS
+            else column(name)
+            for name in self.COLUMNS
         )
-        cursor.execute(
-            f"UPDATE {table} SET {assignments}, updated_at = %s, updated_by_id = %s, "
-            f"version = t.version + 1 FROM {staging} t "
-            f"WHERE {table}.id = t.id AND {table}.version = t.version",
-            [now, user_id],
+        self.cursor.execute(
+            f"CREATE TEMPORARY TABLE {self.table} AS "
+            f"SELECT {columns} FROM {clients_table()} WHERE 1 = 0"
         )
-        if cursor.rowcount != len(changed):
+        return self
+
+    def __exit__(self, *exc_info):
+        # After an error the table goes with the transaction's rollback.
+        if exc_info[0] is None:
+            self.cursor.execute(f"DROP TABLE {self.table}")
+        self.cursor.__exit__(*exc_info)
+
+    def add(self, values, current=None):
+        """Stage a client: ``values`` of ``CLIENT_FIELDS``, and the ``current`` stored
+        one (with its ``id`` and ``version``) when this changes it."""
+        created = current is None
+        row = writing.stored_values(
+            values,
+            created=created,
+            now=self.now,
+            user_id=self.user_id,
+            version=None if created else current["version"],
+        )
+        if created:
+            self.created += 1
+        else:
+            self.changed += 1
+            row.update(id=current["id"], read_version=current["version"])
+        self._pending.append([row.get(name) for name in self.COLUMNS])
+        if len(self._pending) >= CHUNK_SIZE:
+            self._flush()
+
+    def _flush(self):
+        load(self.cursor, self.table, self.COLUMNS, self._pending)
+        self._pending = []
+
+    def apply(self):
+        """Write every staged client, and its history row."""
+        self._flush()
+        if not self.created and not self.changed:
+            return
+        with rebuilt_indexes(self.created):
+            self._insert_created()
+            self._update_changed()
+            self._record_history()
+        if self.created + self.changed >= ANALYZE_FROM:
+            analyze()
+
+    def _insert_created(self):
+        listed = ", ".join(column(name) for name in _stored_columns(created=True))
+        self.cursor.execute(
+            f"INSERT INTO {clients_table()} ({listed}) "
+            f"SELECT {listed} FROM {self.table} WHERE id IS NULL"
+        )
+
+    def _update_changed(self):
+        table = clients_table()
+        assignments = ", ".join(
+            f"{column(name)} = t.{column(name)}"
+            for name in _stored_columns(created=False)
+            if name != "code"
+        )
+        self.cursor.execute(
+            f"UPDATE {table} SET {assignments} FROM {self.table} t "
+            f"WHERE {table}.id = t.id AND {table}.version = t.read_version"
+        )
+        if self.cursor.rowcount != self.changed:
             raise ClientChangedError
-        record_history(cursor, staging, now, user_id)
+
+    def _record_history(self):
+        """Copy each staged client, as now stored, into its history, as
+        django-simple-history does after a ``save()``."""
+        historical = Client.history.model
+        fields = [field for field in historical._meta.concrete_fields if not field.primary_key]
+        columns = ", ".join(quote(field.column) for field in fields)
+        for created in (True, False):
+            about_the_change = writing.history_values(
+                created=created, now=self.now, user_id=self.user_id
+            )
+            values = ", ".join(
+                f"%({field.attname})s"
+                if field.attname in about_the_change
+                else f"c.{quote(field.column)}"
+                for field in fields
+            )
+            self.cursor.execute(
+                f"INSERT INTO {quote(historical._meta.db_table)} ({columns}) "
+                f"SELECT {values} FROM {clients_table()} c JOIN {self.table} t "
+                f"ON c.code = t.code WHERE t.id IS {'' if created else 'NOT '}NULL",
+                about_the_change,
+            )
 
 
-def record_history(cursor, staged_table, now, user_id):
-    """Copy each staged client, as now stored, into its history, as django-simple-history
-    does after a ``save()``: "+" for a created client, "~" for a changed one."""
-    historical = Client.history.model
-    about_the_change = {
-        "history_date": "%(now)s",
-        "history_type": "CASE WHEN t.id IS NULL THEN '+' ELSE '~' END",
-        "history_user_id": "%(user)s",
-        "history_change_reason": "NULL",
-    }
-    fields = [field for field in historical._meta.concrete_fields if not field.primary_key]
-    columns = ", ".join(quote(field.column) for field in fields)
-    values = ", ".join(
-        about_the_change.get(field.attname, f"c.{quote(field.column)}") for field in fields
-    )
-    cursor.execute(
-        f"INSERT INTO {quote(historical._meta.db_table)} ({columns}) "
-        f"SELECT {values} FROM {clients_table()} c JOIN {staged_table} t ON c.code = t.code",
-        {"now": now, "user": user_id},
-    )
+#: Staged columns that are not the clients', with the field that gives their type.
+EXTRA_COLUMNS = {"read_version": "version"}
+
+
+def staged_column(name):
+    """``(column, field)`` of a staged column: a client field's, or one of ``EXTRA_COLUMNS``."""
+    if name in EXTRA_COLUMNS:
+        return name, Client._meta.get_field(EXTRA_COLUMNS[name])
+    field = Client._meta.get_field(name)
+    return field.column, field
 
 
 @contextmanager
-def staged(cursor, field_names, rows):
-    """A temporary table of the clients' columns ``field_names``, holding ``rows``.
+def staged(cursor, names, rows):
+    """A temporary table of the clients' columns ``names``, holding ``rows``.
 
     Dropped when done; after an error, with the transaction it was made in.
     """
-    fields = [Client._meta.get_field(name) for name in field_names]
-    table = quote(f"{Client._meta.db_table}_staged")
-    columns = ", ".join(quote(field.column) for field in fields)
+    table = quote(f"{Client._meta.db_table}_lookup")
+    listed = ", ".join(column(name) for name in names)
     cursor.execute(
-        f"CREATE TEMPORARY TABLE {table} AS SELECT {columns} FROM {clients_table()} WHERE 1 = 0"
+        f"CREATE TEMPORARY TABLE {table} AS SELECT {listed} FROM {clients_table()} WHERE 1 = 0"
     )
-    load(cursor, table, fields, rows)
+    load(cursor, table, names, rows)
     yield table
     cursor.execute(f"DROP TABLE {table}")
+
+
+@contextmanager
+def rebuilt_indexes(new_rows):
+    """Around a write of ``new_rows`` clients: on PostgreSQL, when they are many and
+    at least as many as the table holds, drop the indexes that are not unique and
+    build them again at the end, which is much faster than updating a dozen indexes
+    row by row. Readers wait meanwhile; a failure rolls the drop back too."""
+    if connection.vendor != "postgresql" or new_rows < max(REBUILD_INDEXES_FROM, table_size()):
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes "
+            "WHERE tablename = %s AND indexdef NOT LIKE 'CREATE UNIQUE INDEX%%'",
+            [Client._meta.db_table],
+        )
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {quote(name)}")
+        yield
+        # Deferred foreign-key checks must run before an index can be built.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+
+
+def table_size():
+    """PostgreSQL's estimate of the clients table's rows (0 before its first ANALYZE)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = %s::regclass",
+            [Client._meta.db_table],
+        )
+        return cursor.fetchone()[0]
+
+
+def analyze():
+    """Refresh the planner's statistics of the clients table after a large write:
+    right after a million new rows a name search took 96 ms instead of 22 ms."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {clients_table()}")
 
 
 def quote(name):
     return connection.ops.quote_name(name)
 
 
-def column(field_name):
-    return quote(Client._meta.get_field(field_name).column)
+def column(name):
+    return quote(staged_column(name)[0])
 
 
 def clients_table():
     return quote(Client._meta.db_table)
 
 
-def load(cursor, table, fields, rows):
-    """Insert ``rows`` (lists of Python values, one per field) into ``table``."""
-    columns = ", ".join(quote(field.column) for field in fields)
+def load(cursor, table, names, rows):
+    """Insert ``rows`` (lists of Python values) into ``table``'s columns ``names``
+    (see ``staged_column()``)."""
+    columns, fields = zip(*(staged_column(name) for name in names), strict=True)
+    listed = ", ".join(quote(name) for name in columns)
     if connection.vendor == "postgresql":
         # COPY in CSV: text quoted, numbers bare; datetimes and ids are read
         # from their str() with the column's type.
@@ -143,13 +276,13 @@ def load(cursor, table, fields, rows):
         # reads that back as NULL where it cannot mean "": in columns that are
         # not text, and in those that may hold a NULL.
         nullable = ", ".join(
-            quote(field.column)
-            for field in fields
-            if field.null or not isinstance(field, models.CharField)
+            quote(name)
+            for name, field in zip(columns, fields, strict=True)
+            if field.null or field.primary_key or not isinstance(field, models.CharField)
         )
         options = f"FORMAT csv, FORCE_NULL ({nullable})" if nullable else "FORMAT csv"
         with connection.wrap_database_errors:  # Django's IntegrityError, as from the ORM.
-            cursor.copy_expert(f"COPY {quote(table)} ({columns}) FROM STDIN WITH ({options})", data)
+            cursor.copy_expert(f"COPY {table} ({listed}) FROM STDIN WITH ({options})", data)
         return
     prepared = (
         [
@@ -159,4 +292,4 @@ def load(cursor, table, fields, rows):
         for row in rows
     )
     placeholders = ", ".join(["%s"] * len(fields))
-    cursor.executemany(f"INSERT INTO {quote(table)} ({columns}) VALUES ({placeholders})", prepared)
+    cursor.executemany(f"INSERT INTO {table} ({listed}) VALUES ({placeholders})", prepared)

@@ -2,23 +2,27 @@
 
 Each row gets the checks ``Client.full_clean()`` makes: each field's own
 (``Field.clean()``: type, bounds, choices) and the model's ``clean()`` (the SLA
-order). Only uniqueness is checked apart, for the whole file at once, within
-the file and against the database in one query, because ``full_clean()``
-would ask the database once per row.
+order). Only uniqueness is checked apart, within the file and against the
+database with one query a chunk of rows, because ``full_clean()`` would ask
+the database once per row.
+
+A row's way: ``transfer`` reads it, ``importing`` judges it with the model's
+rules, ``bulk`` stages and writes it with the columns ``writing`` derives.
 """
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from . import bulk
-from .models import Client, normalize_for_search
-from .transfer import FIELDS
+from .models import CLIENT_FIELDS as FIELDS
+from .models import Client
 
-#: What is stored of each row besides its columns.
-STORED_FIELDS = (*FIELDS, "name_search")
+#: Rows judged, looked up and staged at a time.
+CHUNK_SIZE = 5_000
 #: Distinct values of a column whose check is remembered (see ``RowRules``).
 REMEMBERED_VALUES = 4_096
 
@@ -28,6 +32,13 @@ class Rejection:
     row: int
     column: str
     message: str
+
+
+def batched(iterable, size):
+    """Lists of ``size`` items of ``iterable`` (``itertools.batched`` from Python 3.12)."""
+    iterator = iter(iterable)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 class RowRules:
@@ -71,81 +82,75 @@ class RowRules:
 
 @dataclass
 class ClientImport:
-    """What importing some rows does: clients to create, to update, and rejections.
+    """What importing some rows does: clients created, updated, left unchanged, rejected.
 
-    ``validate()`` only reads the database; ``save()`` writes, and only makes
-    sense when nothing was rejected (the caller owns the transaction). Rows
-    to write are dicts of ``STORED_FIELDS``; those to update also hold the
-    client's ``id`` and the ``version`` read.
+    ``run()`` judges the rows a chunk at a time and stages the valid ones in a
+    ``bulk.BulkWriter``, so memory stays flat whatever the number of rows;
+    once a row is rejected nothing more is staged, since nothing will be
+    written. The caller owns the transaction and decides whether to apply.
     """
 
     update: bool = False
-    to_create: list = field(default_factory=list)
-    to_update: list = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
     unchanged: int = 0
-    rejections: list = field(default_factory=list)
+    rejected: int = 0
+    #: Called with each chunk's rejections, in row order, as they are found.
+    on_rejections: object = None
+    #: Called after each chunk of rows is judged.
+    on_progress: object = None
+    _first_row_of: dict = field(default_factory=dict)
 
-    @property
-    def rejected(self):
-        return len({rejection.row for rejection in self.rejections})
-
-    def validate(self, rows):
-        """Judge ``(row number, {column: value})`` pairs, keeping the valid ones."""
+    def run(self, rows, writer):
+        """Judge ``(row number, {column: value})`` pairs and stage the valid ones."""
         rules = RowRules()
-        first_row_of = {}
-        valid = []
-        for number, values in rows:
-            cleaned, errors = rules.check(values)
-            if "code" not in errors:
-                first = first_row_of.setdefault(cleaned["code"], number)
-                if first != number:
-                    errors["code"] = [_("Repeats the code of row %(row)s.") % {"row": first}]
-            if errors:
-                self.reject(number, errors)
-            else:
-                valid.append((number, cleaned))
+        for chunk in batched(rows, CHUNK_SIZE):
+            valid, rejections = [], []
+            for number, values in chunk:
+                cleaned, errors = rules.check(values)
+                if "code" not in errors:
+                    first = self._first_row_of.setdefault(cleaned["code"], number)
+                    if first != number:
+                        errors["code"] = [_("Repeats the code of row %(row)s.") % {"row": first}]
+                if errors:
+                    rejections.append((number, errors))
+                else:
+                    valid.append((number, cleaned))
+            stored = bulk.stored_clients([cleaned["code"] for _, cleaned in valid], FIELDS)
+            for number, cleaned in valid:
+                # What the row leaves out: a new client's default, an updated one's value.
+                current = stored.get(cleaned["code"])
+                if current is None:
+                    self.created += 1
+                    values = {**rules.defaults, **cleaned}
+                elif not self.update:
+                    rejections.append((number, {"code": [code_in_use_message()]}))
+                    continue
+                elif any(current[name] != value for name, value in cleaned.items()):
+                    self.updated += 1
+                    values = {name: cleaned.get(name, current[name]) for name in FIELDS}
+                else:
+                    self.unchanged += 1
+                    continue
+                if not self.rejected and not rejections:
+                    writer.add(values, current)
+            self.reject(rejections)
+            if self.on_progress:
+                self.on_progress()
 
-        stored = bulk.stored_clients([cleaned["code"] for _, cleaned in valid], STORED_FIELDS)
-        for number, cleaned in valid:
-            current = stored.get(cleaned["code"])
-            if current is None:
-                self.to_create.append(new_client(cleaned, rules.defaults))
-            elif not self.update:
-                self.reject(number, {"code": [code_in_use_message()]})
-            elif changed := updated_client(current, cleaned):
-                self.to_update.append(changed)
-            else:
-                self.unchanged += 1
-        self.rejections.sort()
-
-    def reject(self, number, errors):
-        self.rejections.extend(
-            Rejection(number, column, message)
-            for column, messages in errors.items()
-            for message in messages
-        )
-
-    def save(self, user):
-        bulk.write(self.to_create, self.to_update, STORED_FIELDS, user)
-
-
-def new_client(cleaned, defaults):
-    """The stored values of a new client: its row, and defaults for what the row leaves out."""
-    return with_search_key({**defaults, **cleaned})
-
-
-def updated_client(current, cleaned):
-    """``current`` with the row's values, or None when the row changes nothing.
-
-    The code is what found the client, so it never changes.
-    """
-    client = with_search_key({**current, **cleaned})
-    return client if client != current else None
-
-
-def with_search_key(client):
-    """``client`` with the folded name ``save()`` would store for the name search."""
-    return {**client, "name_search": normalize_for_search(client["name"])}
+    def reject(self, rejections):
+        if not rejections:
+            return
+        self.rejected += len(rejections)
+        if self.on_rejections:
+            self.on_rejections(
+                sorted(
+                    Rejection(number, column, message)
+                    for number, errors in rejections
+                    for column, messages in errors.items()
+                    for message in messages
+                )
+            )
 
 
 def code_in_use_message():

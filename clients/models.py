@@ -6,20 +6,30 @@ database so that no path (form, admin, command, raw SQL) can store a client
 that breaks them.
 """
 
-import unicodedata
-
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import (
     MaxValueValidator,
     MinValueValidator,
-    ProhibitNullCharactersValidator,
 )
 from django.db import models
 from django.db.models.functions import Cast, Length, Trim
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from . import writing
+
+# Importable from here too: the migrations name them as ``clients.models.*``.
+from .fields import (
+    CONTROL_CHARACTERS_PATTERN,
+    FOLDING_GROWTH,
+    SearchKeyField,
+    TrimmedCharField,
+    VisibleTextValidator,
+    normalize_for_search,
+)
 
 NAME_MAX_LENGTH = 120
 ONE_DAY_SECONDS = 86_400
@@ -65,57 +75,15 @@ def bounded(field_name):
     return [MinValueValidator(low), MaxValueValidator(high)]
 
 
-def normalize_for_search(text):
-    """Fold case and accents so that "telefonica" finds "Telefónica"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
-class TrimmedCharField(models.CharField):
-    """A CharField that drops outer whitespace before validating.
-
-    Doing it in ``to_python`` means the blank and length checks see the
-    trimmed value, whether the value came from a form, the admin or a command.
-    """
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return value.strip() if isinstance(value, str) else value
-
-    def pre_save(self, model_instance, add):
-        value = self.to_python(getattr(model_instance, self.attname))
-        setattr(model_instance, self.attname, value)
-        return value
-
-
-class SearchKeyField(models.CharField):
-    """A hidden copy of another text field, folded for searching.
-
-    Computed in ``pre_save`` so that ``save()`` and ``bulk_create()`` both
-    keep it in step with its source.
-    """
-
-    def __init__(self, *args, source, **kwargs):
-        self.source = source
-        kwargs.setdefault("editable", False)
-        super().__init__(*args, **kwargs)
-
-    def deconstruct(self):
-        name, path, args, kwargs = super().deconstruct()
-        kwargs["source"] = self.source
-        kwargs.pop("editable", None)
-        return name, path, args, kwargs
-
-    def pre_save(self, model_instance, add):
-        source = model_instance._meta.get_field(self.source)
-        value = normalize_for_search(source.pre_save(model_instance, add) or "")
-        setattr(model_instance, self.attname, value)
-        return value
-
-
 class ClientQuerySet(models.QuerySet):
     def delete(self):
         raise ClientDeletionError
+
+    def bulk_create(self, *args, **kwargs):
+        raise NotImplementedError(BULK_REFUSED)
+
+    def bulk_update(self, *args, **kwargs):
+        raise NotImplementedError(BULK_REFUSED)
 
     def search_name(self, text):
         """Clients whose name contains ``text``, ignoring case and accents."""
@@ -148,6 +116,10 @@ class ClientQuerySet(models.QuerySet):
         )
 
 
+#: ``bulk_create()`` would skip ``save()``: the derived columns, the stamps, the history.
+BULK_REFUSED = "Write many clients with clients.bulk.BulkWriter, which stores what save() would."
+
+
 class ClientChangedError(Exception):
     """Someone saved the client after this copy was read (optimistic locking)."""
 
@@ -177,9 +149,9 @@ class Client(models.Model):
     name = TrimmedCharField(
         _("name"),
         max_length=NAME_MAX_LENGTH,
-        validators=[ProhibitNullCharactersValidator()],
+        validators=[VisibleTextValidator()],
     )
-    name_search = SearchKeyField(max_length=NAME_MAX_LENGTH, source="name")
+    name_search = SearchKeyField(max_length=NAME_MAX_LENGTH * FOLDING_GROWTH, source="name")
     sla_optimal_seconds = models.PositiveIntegerField(
         _("optimal SLA (seconds)"),
         validators=bounded("sla_optimal_seconds"),
@@ -211,8 +183,9 @@ class Client(models.Model):
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Set by ``save()`` and the bulk writer alike, from ``writing.stamps()``.
+    created_at = models.DateTimeField(_("created at"), editable=False)
+    updated_at = models.DateTimeField(_("updated at"), editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -273,6 +246,10 @@ class Client(models.Model):
                 name="clients_client_name_trimmed_not_blank",
             ),
             models.CheckConstraint(
+                condition=~models.Q(name__regex=CONTROL_CHARACTERS_PATTERN),
+                name="clients_client_name_no_control_characters",
+            ),
+            models.CheckConstraint(
                 condition=models.Q(status__in=ClientStatus.values),
                 name="clients_client_status_valid",
             ),
@@ -298,30 +275,37 @@ class Client(models.Model):
     def __str__(self):
         return f"{self.code} · {self.name}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, update_fields=None, **kwargs):
         # Unlike the other rules this one is checked on every save: a changed
         # code would silently re-key the client's whole history.
         if self.code_changed:
             raise ValidationError({"code": CODE_IMMUTABLE_ERROR})
-        if self._state.adding:
-            super().save(*args, **kwargs)
-        else:
-            self._save_next_version(*args, **kwargs)
-        self._stored_code = self.code
-
-    def _save_next_version(self, *args, update_fields=None, **kwargs):
-        """Write only if the stored version is still the one this copy was read at."""
+        created, read_version = self._state.adding, self.version
+        now, user = timezone.now(), getattr(self, "_changed_by", None)
+        self.name = self._meta.get_field("name").to_python(self.name)
+        typed = {name: getattr(self, name) for name in CLIENT_FIELDS}
+        computed = {
+            **writing.derived_values(typed),
+            **writing.stamps(
+                created=created, now=now, user_id=user and user.pk, version=read_version
+            ),
+        }
+        for attname, value in computed.items():
+            setattr(self, attname, value)
+        # django-simple-history dates the history row with this, and records this user.
+        self._history_date, self._history_user = now, user
         if update_fields is not None:
-            update_fields = {*update_fields, "version"}
-        self._expected_version = self.version
-        self.version += 1
+            update_fields = {*update_fields, *computed}
+        # The UPDATE only matches if the stored version is still the one read.
+        self._expected_version = None if created else read_version
         try:
             super().save(*args, update_fields=update_fields, **kwargs)
         except BaseException:
-            self.version = self._expected_version
+            self.version = read_version
             raise
         finally:
             self._expected_version = None
+        self._stored_code = self.code
 
     def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
         expected = getattr(self, "_expected_version", None)
@@ -371,8 +355,5 @@ class Client(models.Model):
         return type(self).objects.filter(pk=self.pk).exclude(version=self.version).exists()
 
     def record_change_by(self, user):
-        """Remember who made this change, and who created the client if it is new."""
-        if self._state.adding:
-            self.created_by = user
-        self.updated_by = user
-        self._history_user = user  # read by django-simple-history
+        """Remember who makes the next change; ``save()`` stamps it as its author."""
+        self._changed_by = user

@@ -7,10 +7,12 @@ whether a row is a valid client.
 """
 
 import csv
-import io
 import json
+from decimal import Decimal
+from itertools import chain
 from pathlib import Path
 
+import ijson
 from django.utils.translation import gettext as _
 
 from .models import CLIENT_FIELDS
@@ -105,38 +107,74 @@ WRITERS = {"csv": write_csv, "json": write_json}
 # --- Reading -----------------------------------------------------------------
 
 
-def read_rows(path, file_format):
-    """``[(row number, {column: value})]`` from a UTF-8 file, with or without BOM.
+class RowsFile:
+    """The rows of a clients file, read as they are needed: memory stays flat
+    whatever the file's size.
 
-    Row numbers are what the operator sees: the spreadsheet row of a CSV
-    (the header is row 1) or the position of the object in a JSON list.
-    Optional columns left empty are left out. Raises ``UnreadableFile`` with a
-    one-line reason when the file is not a clients file at all.
+    Opening checks what can be checked up front (the file is there, its
+    columns); iterating gives ``(row number, {column: value})`` pairs and may
+    still raise ``UnreadableFile`` further on (bad UTF-8, broken JSON). Row
+    numbers are what the operator sees: the spreadsheet row of a CSV (the
+    header is row 1) or the position of the object in a JSON list. Optional
+    columns left empty are left out. ``size`` and ``position`` (in bytes) let
+    a progress bar follow the reading.
     """
-    try:
-        data = Path(path).read_bytes()
-    except FileNotFoundError as error:
-        raise UnreadableFile(_("File not found: %(path)s") % {"path": path}) from error
-    except OSError as error:
-        message = _("Cannot read %(path)s: %(reason)s")
-        raise UnreadableFile(message % {"path": path, "reason": error.strerror}) from error
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        message = _("%(path)s is not UTF-8 text (line %(line)s); save it as UTF-8.")
-        line = data.count(b"\n", 0, error.start) + 1
-        raise UnreadableFile(message % {"path": path, "line": line}) from error
-    return READERS[file_format](io.StringIO(text, newline=""))
+
+    def __init__(self, path, file_format):
+        try:
+            self.file = open(path, "rb")  # noqa: SIM115 (closed by close())
+        except FileNotFoundError as error:
+            raise UnreadableFile(_("File not found: %(path)s") % {"path": path}) from error
+        except OSError as error:
+            message = _("Cannot read %(path)s: %(reason)s")
+            raise UnreadableFile(message % {"path": path, "reason": error.strerror}) from error
+        self.path = path
+        self.size = Path(path).stat().st_size
+        try:
+            self.rows = READERS[file_format](self)
+        except BaseException:
+            self.close()
+            raise
+
+    def __iter__(self):
+        return self.rows
+
+    @property
+    def position(self):
+        return self.file.tell()
+
+    def close(self):
+        self.file.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def text_lines(self):
+        """The file's lines as text (UTF-8, with or without BOM), naming the line
+        that is not UTF-8."""
+        for number, line in enumerate(self.file, start=1):
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError as error:
+                message = _("%(path)s is not UTF-8 text (line %(line)s); save it as UTF-8.")
+                raise UnreadableFile(message % {"path": self.path, "line": number}) from error
+            yield text.removeprefix("\ufeff") if number == 1 else text
 
 
-def read_csv(stream):
-    header_line = stream.readline()
+def read_csv(source):
+    lines = source.text_lines()
+    header_line = next(lines, "")
     # Column names contain neither delimiter, so the header tells which one is used.
     delimiter = next((d for d in CSV_DELIMITERS if d in header_line), CSV_DELIMITERS[0])
-    reader = csv.reader(stream, delimiter=delimiter)
     header = [name.strip() for name in next(csv.reader([header_line], delimiter=delimiter), [])]
     check_columns(header)
-    rows = []
+    return csv_rows(csv.reader(lines, delimiter=delimiter), header)
+
+
+def csv_rows(reader, header):
     try:
         for number, cells in enumerate(reader, start=2):
             cells = [restored(cell.strip()) for cell in cells]
@@ -147,26 +185,38 @@ def read_csv(stream):
                     _("Row %(row)s has %(found)s values but the header has %(expected)s columns.")
                     % {"row": number, "found": len(cells), "expected": len(header)}
                 )
-            rows.append((number, present(zip(header, cells, strict=True))))
+            yield number, present(zip(header, cells, strict=True))
     except csv.Error as error:
         raise UnreadableFile(_("Malformed CSV: %(error)s") % {"error": error}) from error
-    return rows
 
 
-def read_json(stream):
+def read_json(source):
+    """The items of a JSON list, parsed one at a time (ijson)."""
+    events = ijson.parse(source.file)
     try:
-        items = json.load(stream)
-    except (ValueError, RecursionError) as error:
-        raise UnreadableFile(_("Malformed JSON: %(error)s") % {"error": error}) from error
-    if not isinstance(items, list):
+        first = next(events, None)
+    except ijson.JSONError as error:
+        raise malformed_json(error) from error
+    if first is None or first[1] != "start_array":
         raise UnreadableFile(_("The JSON file must hold a list of clients, one object each."))
-    rows = []
-    for number, item in enumerate(items, start=1):
-        if not isinstance(item, dict):
-            raise UnreadableFile(_("Item %(row)s of the list is not an object.") % {"row": number})
-        check_columns(list(item), row=number)
-        rows.append((number, present((key, json_value(value)) for key, value in item.items())))
-    return rows
+    return json_rows(chain([first], events))
+
+
+def json_rows(events):
+    try:
+        for number, item in enumerate(ijson.items(events, "item"), start=1):
+            if not isinstance(item, dict):
+                message = _("Item %(row)s of the list is not an object.")
+                raise UnreadableFile(message % {"row": number})
+            check_columns(list(item), row=number)
+            yield number, present((key, json_value(value)) for key, value in item.items())
+    except (ijson.JSONError, RecursionError) as error:
+        raise malformed_json(error) from error
+
+
+def malformed_json(error):
+    reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return UnreadableFile(_("Malformed JSON: %(error)s") % {"error": reason})
 
 
 READERS = {"csv": read_csv, "json": read_json}
@@ -189,6 +239,8 @@ def json_value(value):
     """
     if value is None or isinstance(value, str) or type(value) is int:
         return value
+    if isinstance(value, Decimal):  # ijson reads every fraction exactly.
+        return str(value)
     return json.dumps(value)
 
 

@@ -1,6 +1,11 @@
-import pytest
+import os
+import subprocess
+import sys
 
-from .factories import ClientFactory, UserFactory
+import pytest
+from django.conf import settings
+
+from .factories import ClientFactory, UserFactory, form_data
 
 
 @pytest.fixture(autouse=True)
@@ -37,17 +42,31 @@ def manager_client(client, manager):
 @pytest.fixture
 def valid_data():
     """The POST body of a correct create form."""
-    return {
-        "code": "501",
-        "name": "Telefónica",
-        "sla_optimal_seconds": "20",
-        "sla_low_seconds": "60",
-        "max_history_conversations": "10",
-        "inactivity_alert_attempts": "3",
-        "max_inactivity_seconds": "300",
-    }
+    return form_data()
 
 
 @pytest.fixture
 def client_record(db):
     return ClientFactory(code=700, name="Ñandú S.A.S.")
+
+
+@pytest.fixture(scope="module")
+def manage(tmp_path_factory):
+    """Run ``manage.py`` in a process of its own, on a migrated SQLite file."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('db') / 'db.sqlite3'}",
+    }
+
+    def manage(*args):
+        return subprocess.run(
+            [sys.executable, "manage.py", *map(str, args)],
+            cwd=settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    assert manage("migrate", "--noinput").returncode == 0
+    return manage

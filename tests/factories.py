@@ -24,7 +24,32 @@ class UserFactory(factory.django.DjangoModelFactory):
             )
 
 
+def valid_client(**changes):
+    """The values of one valid client, as Python values; ``changes`` override them."""
+    return {
+        "code": 501,
+        "name": "Telefónica",
+        "sla_optimal_seconds": 20,
+        "sla_low_seconds": 60,
+        "max_history_conversations": 10,
+        "inactivity_alert_attempts": 3,
+        "max_inactivity_seconds": 300,
+        "status": Client.Status.ACTIVE,
+        **changes,
+    }
+
+
+def form_data(**changes):
+    """``valid_client()`` as a form posts it: text, and no status (new clients are active)."""
+    values = valid_client(**changes)
+    if "status" not in changes:
+        del values["status"]
+    return {name: str(value) for name, value in values.items()}
+
+
 class ClientFactory(factory.django.DjangoModelFactory):
+    """Saved through ``Client.save()``; ``created_by=user`` records that user as the author."""
+
     class Meta:
         model = Client
 
@@ -36,3 +61,10 @@ class ClientFactory(factory.django.DjangoModelFactory):
     inactivity_alert_attempts = factory.Faker("random_int", min=0, max=10)
     max_inactivity_seconds = factory.Faker("random_int", min=30, max=3600)
     status = Client.Status.ACTIVE
+
+    @classmethod
+    def _create(cls, model_class, *args, created_by=None, **kwargs):
+        client = model_class(*args, **kwargs)
+        client.record_change_by(created_by)
+        client.save()
+        return client

@@ -4,7 +4,7 @@ import pytest
 
 from clients.models import Client
 
-from .factories import ClientFactory
+from .factories import ClientFactory, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +68,15 @@ def test_there_is_no_way_to_delete(admin_client):
     assert "/delete/" not in change
     assert admin_client.post(f"{CHANGELIST}{client.pk}/delete/", {"post": "yes"}).status_code == 403
     assert Client.objects.filter(code=11).exists()
+
+
+@pytest.mark.parametrize("name", ["ß" * 61, "ﬃ" * 120, "ﷺ" * 7])
+def test_names_whose_search_key_is_longer_are_saved_and_found(admin_client, name):
+    """Folding ß gives "ss": a 61-character name once made a 122-character key, and a 500."""
+    data = {**form_data(code=13, name=name, status="active"), "version": "1"}
+    assert admin_client.post(f"{CHANGELIST}add/", data).status_code == 302
+    found = admin_client.get(CHANGELIST, {"q": name.upper()})
+    assert [c.code for c in found.context["cl"].result_list] == [13]
+    client = Client.objects.get(code=13)
+    changed = {**data, "name": name[:-1]}
+    assert admin_client.post(f"{CHANGELIST}{client.pk}/change/", changed).status_code == 302

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from clients.history import history_entries
 from clients.models import Client
 
-from .factories import ClientFactory
+from .factories import ClientFactory, form_data
 from .html import shows
 
 pytestmark = pytest.mark.django_db
@@ -16,13 +16,7 @@ HISTORY_URL = "/administracion/clientes/700/historial/"
 
 def edit(browser, **changes):
     data = {  # the client as created_on_the_web made it
-        "name": "Telefónica",
-        "sla_optimal_seconds": "20",
-        "sla_low_seconds": "60",
-        "max_history_conversations": "10",
-        "inactivity_alert_attempts": "3",
-        "max_inactivity_seconds": "300",
-        "status": "active",
+        **form_data(status="active"),
         "version": str(Client.objects.get(code=700).version),
         **changes,
     }

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
+from clients.bulk import BulkWriter
 from clients.importing import ClientImport, RowRules
 from clients.models import BOUNDS, CLIENT_FIELDS, Client
 from clients.transfer import OPTIONAL_FIELDS
@@ -97,10 +98,10 @@ def file_rows(valid_data, first, *codes):
 
 def queries_to_import(rows, user):
     job = ClientImport(update=True)
-    with CaptureQueriesContext(connection) as captured:
-        job.validate(rows)
-        job.save(user)
-    assert not job.rejections
+    with CaptureQueriesContext(connection) as captured, BulkWriter(user) as writer:
+        job.run(rows, writer)
+        writer.apply()
+    assert not job.rejected
     return len(captured)
 
 

@@ -25,6 +25,18 @@ def test_clients_created_before_history_existed_start_their_history(django_user_
         updated_at=timezone.now(),
         updated_by_id=author.pk,
     )
+    old_apps.get_model("clients", "Client").objects.create(
+        code=6,
+        name="Dos\r\nlíneas\x1b",
+        name_search="dos\r\nlineas\x1b",
+        sla_optimal_seconds=10,
+        sla_low_seconds=20,
+        max_history_conversations=1,
+        inactivity_alert_attempts=1,
+        max_inactivity_seconds=60,
+        created_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes("clients"))
 
@@ -34,3 +46,5 @@ def test_clients_created_before_history_existed_start_their_history(django_user_
     assert client.version == 1
     (first,) = client.history.all()
     assert (first.name, first.history_type, first.history_user) == ("Anterior S.A.", "+", author)
+    # Names stored before the rule against control characters lose them.
+    assert Client.objects.search_name("dos lineas").get().name == "Dos líneas"

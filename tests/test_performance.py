@@ -4,14 +4,10 @@ Timings live in bench/ (a script), not here: these tests pin the properties
 that make the page fast.
 """
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from clients.models import Client
 from clients.pagination import CappedCountPaginator
 
 from .factories import ClientFactory
@@ -81,44 +77,6 @@ def test_pages_of_a_sort_with_ties_neither_repeat_nor_skip(admin_client, sort):
         response = admin_client.get(LIST_URL, {"sort": sort, "page": page})
         seen += [client.code for client in response.context["page_obj"]]
     assert sorted(seen) == list(range(1, 61))
-
-
-def test_seed_clients_creates_realistic_valid_searchable_clients():
-    ClientFactory(code=500)
-    out, err = io.StringIO(), io.StringIO()
-    call_command("seed_clients", "300", "--seed", "7", stdout=out, stderr=err)
-    seeded = Client.objects.filter(code__gt=500).order_by("code")
-    assert seeded.count() == 300
-    assert (seeded.first().code, seeded.last().code) == (501, 800)
-    assert "Created 300 clients, codes 501 to 800." in out.getvalue()
-    assert set(seeded.values_list("status", flat=True)) == {"active", "inactive"}
-    assert any(not name.isascii() for name in seeded.values_list("name", flat=True))
-    for client in seeded[:50]:
-        client.full_clean()
-    accented = next(c for c in seeded if "Telefónica" in c.name)
-    assert accented in Client.objects.search_name("telefonica")
-
-
-def test_seed_clients_refuses_a_bad_count():
-    with pytest.raises(Exception, match="at least 1"):
-        call_command("seed_clients", "0")
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the bulk path is PostgreSQL's")
-def test_large_seeds_rebuild_every_index_they_dropped(monkeypatch):
-    from clients.management.commands import seed_clients
-
-    def index_names():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'clients_client'")
-            return sorted(row[0] for row in cursor.fetchall())
-
-    before = index_names()
-    monkeypatch.setattr(seed_clients, "REBUILD_INDEXES_FROM", 100)
-    call_command("seed_clients", "150", stdout=io.StringIO(), stderr=io.StringIO())
-    assert index_names() == before
-    assert "client_name_search_trgm_idx" in before
-    assert Client.objects.search_name("a").count() > 0
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN plans are PostgreSQL's")

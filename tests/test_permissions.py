@@ -4,7 +4,7 @@ import pytest
 
 from clients.models import Client
 
-from .factories import ClientFactory
+from .factories import ClientFactory, form_data
 from .html import shows
 
 pytestmark = pytest.mark.django_db
@@ -14,16 +14,7 @@ CREATE_URL = "/administracion/clientes/crear/"
 UPDATE_URL = "/administracion/clientes/700/editar/"
 HISTORY_URL = "/administracion/clientes/700/historial/"
 ADMIN_URL = "/admin/clients/client/"
-POST_DATA = {
-    "code": "800",
-    "name": "Intruso",
-    "sla_optimal_seconds": "1",
-    "sla_low_seconds": "2",
-    "max_history_conversations": "0",
-    "inactivity_alert_attempts": "0",
-    "max_inactivity_seconds": "1",
-    "status": "inactive",
-}
+POST_DATA = form_data(code=800, name="Intruso", status="inactive")
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from clients.triggers import create_code_trigger, drop_code_trigger
+from clients.migrations._triggers import create_code_trigger, drop_code_trigger
 
 
 class Migration(migrations.Migration):

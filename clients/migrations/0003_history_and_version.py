@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import clients.models
-from clients.triggers import create_code_trigger
+from clients.migrations._triggers import create_code_trigger
 
 
 def record_existing_clients(apps, schema_editor):

@@ -9,16 +9,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from tqdm import tqdm
 
+from clients.bulk import BulkWriter
 from clients.importing import ClientImport
 from clients.models import ClientChangedError
-from clients.transfer import FORMATS, UnreadableFile, format_of, read_rows
+from clients.transfer import FORMATS, RowsFile, UnreadableFile, format_of
 
 from ..base import ClientChangeCommand, system_user
 
 #: Exit codes besides 0: some rows were rejected, or the file could not be read.
 REJECTED, UNREADABLE = 1, 2
-#: Files with more rows than this show a progress bar on stderr.
-PROGRESS_MIN_ROWS = 2_000
+#: Files larger than this (about 2,000 rows) show a progress bar on stderr.
+PROGRESS_MIN_BYTES = 200_000
 
 
 class Command(ClientChangeCommand):
@@ -46,20 +47,28 @@ class Command(ClientChangeCommand):
         super().add_arguments(parser)
 
     def handle(self, *args, path, update, dry_run, **options):
+        user = self.named_user(options["user"])
+        job = ClientImport(update=update, on_rejections=self.print_rejections)
         try:
-            rows = read_rows(path, format_of(path, options["format"]))
+            with (
+                RowsFile(path, format_of(path, options["format"])) as rows,
+                self.progress_bar(rows) as bar,
+                transaction.atomic(),
+            ):
+                job.on_progress = lambda: bar.update(rows.position - bar.n)
+                with BulkWriter(user or system_user()) as writer:
+                    job.run(rows, writer)
+                    large_file = not bar.disable
+                    bar.update(bar.total - bar.n)
+                    bar.close()
+                    if not job.rejected and not dry_run:
+                        if large_file:  # The bar is full, but writing takes a few seconds more.
+                            tqdm.write(_("Writing to the database…"), file=sys.stderr)
+                        writer.apply()
+                if job.rejected or dry_run:
+                    transaction.set_rollback(True)
         except UnreadableFile as error:
             raise CommandError(str(error), returncode=UNREADABLE) from None
-        user = self.named_user(options["user"])
-        job = ClientImport(update=update)
-        try:
-            with transaction.atomic():
-                large_file = len(rows) > PROGRESS_MIN_ROWS
-                job.validate(tqdm(rows, disable=not large_file, unit=_("rows")))
-                if not job.rejections and not dry_run:
-                    if large_file:  # The bar is full, but writing takes a few seconds more.
-                        tqdm.write(_("Writing to the database…"), file=sys.stderr)
-                    job.save(user or system_user())
         except IntegrityError as error:
             # Another change took one of the codes between checking and writing.
             message = _("The database refused the import, nothing was written: %(error)s")
@@ -74,32 +83,39 @@ class Command(ClientChangeCommand):
             raise CommandError(message, returncode=REJECTED) from None
         self.report(job, dry_run)
 
-    def report(self, job, dry_run):
-        for rejection in job.rejections:
+    def progress_bar(self, rows):
+        """A bar on stderr that follows the reading of a large file, in bytes."""
+        return tqdm(
+            total=rows.size,
+            disable=rows.size < PROGRESS_MIN_BYTES,
+            unit="B",
+            unit_scale=True,
+            file=sys.stderr,
+        )
+
+    def print_rejections(self, rejections):
+        for rejection in rejections:
             if rejection.column == NON_FIELD_ERRORS:
                 line = _("Row %(row)s: %(message)s")
             else:
                 line = _("Row %(row)s, column %(column)s: %(message)s")
             self.stdout.write(line % vars(rejection))
-        summary = _(
-            "Created: %(created)s, updated: %(updated)s, unchanged: %(unchanged)s, "
-            "rejected: %(rejected)s."
-        )
-        self.stdout.write(
-            summary
-            % {
-                "created": len(job.to_create),
-                "updated": len(job.to_update),
-                "unchanged": job.unchanged,
-                "rejected": job.rejected,
-            }
-        )
-        if job.rejections:
+
+    def report(self, job, dry_run):
+        if job.rejected:
+            # Nothing was written: say so, then which rows stopped it.
+            summary = _("Created: 0, updated: 0, rejected: %(rejected)s.")
+            self.stdout.write(summary % {"rejected": job.rejected})
             message = ngettext(
                 "%(count)s row rejected: nothing was imported.",
                 "%(count)s rows rejected: nothing was imported.",
                 job.rejected,
             )
             raise CommandError(message % {"count": job.rejected}, returncode=REJECTED)
+        summary = _(
+            "Created: %(created)s, updated: %(updated)s, unchanged: %(unchanged)s, "
+            "rejected: %(rejected)s."
+        )
+        self.stdout.write(summary % vars(job))
         if dry_run:
             self.stdout.write(_("Dry run: nothing was written."))

@@ -1,0 +1,93 @@
+"""Model fields of the client's name: trimmed as typed, and folded for searching.
+
+They live apart from ``models.py`` so that ``writing.py``, which derives
+every stored column, can use them without importing the model.
+"""
+
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext_lazy as _
+
+#: The most characters that folding turns one character into: U+FDFA (ﷺ)
+#: becomes 18. A search key column this many times the name's length holds
+#: the key of any name; a test checks every code point.
+FOLDING_GROWTH = 18
+#: Control characters (Unicode category Cc but NUL, which no text column
+#: takes anyway), as a regular expression both databases understand.
+CONTROL_CHARACTERS_PATTERN = r"[\x01-\x1f\x7f-\x9f]"
+
+
+def normalize_for_search(text):
+    """Fold case and accents so that "telefonica" finds "Telefónica"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+@deconstructible
+class VisibleTextValidator:
+    """Text people can read: no control characters (a line break, a terminal
+    escape), no invisible format character at either end (a BOM, a zero-width
+    space), and at least one visible character."""
+
+    messages = {
+        "control_characters": _(
+            "Remove the control characters (such as line breaks or tabs) from the text."
+        ),
+        "invisible_edges": _("The text cannot start or end with an invisible character."),
+        "not_visible": _("Enter at least one visible character."),
+    }
+
+    def __call__(self, value):
+        categories = [unicodedata.category(char) for char in value]
+        if "Cc" in categories:
+            code = "control_characters"
+        elif categories and "Cf" in (categories[0], categories[-1]):
+            code = "invisible_edges"
+        elif categories and not any(category[0] in "LNPS" for category in categories):
+            code = "not_visible"
+        else:
+            return
+        raise ValidationError(self.messages[code], code=code)
+
+    def __eq__(self, other):
+        return isinstance(other, VisibleTextValidator)
+
+
+class TrimmedCharField(models.CharField):
+    """A CharField that drops outer whitespace before validating.
+
+    Doing it in ``to_python`` means the blank and length checks see the
+    trimmed value, whether the value came from a form, the admin or a command.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.strip() if isinstance(value, str) else value
+
+    def pre_save(self, model_instance, add):
+        value = self.to_python(getattr(model_instance, self.attname))
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+class SearchKeyField(models.CharField):
+    """A hidden copy of another text field, folded for searching.
+
+    It holds what ``clients.writing.derived_values()`` computes from its
+    ``source``: every way a client is written sets it there, so the field
+    itself only marks the column (and keeps it out of forms).
+    """
+
+    def __init__(self, *args, source, **kwargs):
+        self.source = source
+        kwargs.setdefault("editable", False)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["source"] = self.source
+        kwargs.pop("editable", None)
+        return name, path, args, kwargs

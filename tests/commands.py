@@ -1,0 +1,47 @@
+"""Running the operator commands as an operator would, and the files they read."""
+
+import io
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from clients.models import Client
+
+HEADER = (
+    "code,name,sla_optimal_seconds,sla_low_seconds,max_history_conversations,"
+    "inactivity_alert_attempts,max_inactivity_seconds,status"
+)
+EXAMPLE = Path(settings.BASE_DIR) / "examples" / "clients.csv"
+
+
+def run(command, *args):
+    """``(exit status, stdout, stderr)`` of a command, as ``manage.py`` would end."""
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command(command, *args, stdout=out, stderr=err)
+    except CommandError as error:
+        return error.returncode, out.getvalue(), str(error)
+    return 0, out.getvalue(), err.getvalue()
+
+
+def csv_file(tmp_path, *rows, header=HEADER, name="clients.csv"):
+    path = tmp_path / name
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def json_file(tmp_path, data, name="clients.json"):
+    path = tmp_path / name
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+def row(code, name="Telefónica", optimal=20, low=60, status="active"):
+    return f"{code},{name},{optimal},{low},10,3,300,{status}"
+
+
+def stored():
+    return list(Client.objects.values_list("code", "name", "status"))

@@ -1,0 +1,72 @@
+"""``manage.py set_client_status`` as an operator uses it."""
+
+import pytest
+
+from clients.history import history_entries
+from clients.models import Client
+
+from .commands import run
+from .factories import ClientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+# --- set_client_status ----------------------------------------------------------------------
+
+
+def test_set_status_deactivates_and_reactivates_a_client():
+    ClientFactory(code=7, name="Telefónica")
+    status, out, _ = run("set_client_status", "7", "inactive")
+    assert (status, out) == (0, "Cliente 7 · Telefónica: estado cambiado a Inactivo.\n")
+    client = Client.objects.get()
+    assert client.status == "inactive"
+    assert client.updated_by.username == "sistema"
+    assert run("set_client_status", "7", "active")[0] == 0
+    assert Client.objects.get().status == "active"
+
+
+def test_set_status_is_recorded_in_the_history():
+    ClientFactory(code=7)
+    run("set_client_status", "7", "inactive")
+    newest = history_entries(Client.objects.get())[0]
+    assert newest.record.history_user.username == "sistema"
+    assert [(c.old, c.new) for c in newest.changes] == [("Activo", "Inactivo")]
+
+
+def test_set_status_to_the_current_one_changes_nothing():
+    before = ClientFactory(code=7, name="Telefónica").updated_at
+    status, out, _ = run("set_client_status", "7", "active")
+    assert (status, out) == (0, "Cliente 7 · Telefónica: el estado ya era Activo.\n")
+    assert Client.objects.get().updated_at == before
+
+
+def test_set_status_names_the_user(make_user):
+    ClientFactory(code=7)
+    operator = make_user(username="operadora")
+    run("set_client_status", "7", "inactive", "--user", "operadora")
+    assert Client.objects.get().updated_by == operator
+    assert run("set_client_status", "7", "active", "--user", "nadie")[0] == 1
+    assert Client.objects.get().status == "inactive"
+
+
+@pytest.mark.parametrize(
+    ("code", "new_status", "message"),
+    [
+        ("8", "inactive", "Ningún cliente tiene el código 8."),
+        ("abc", "inactive", "Código no válido abc: “abc”: el valor debería ser un numero entero"),
+        ("9" * 30, "inactive", "es menor o igual a 2147483647."),
+        ("-1", "inactive", "es mayor o igual a 1."),
+        ("7", "paused", "Valor 'paused' no es una opción válida."),
+    ],
+)
+def test_set_status_refuses_unknown_codes_and_statuses(code, new_status, message):
+    ClientFactory(code=7)
+    status, _, err = run("set_client_status", code, new_status)
+    assert status == 1
+    assert message in err
+    assert Client.objects.get().status == "active"
+
+
+def test_set_status_exit_status_as_a_process(manage):
+    assert manage("set_client_status", "99999999999999999999", "inactive").returncode == 1
+    assert "Traceback" not in manage("set_client_status", "abc", "inactive").stderr
