@@ -1,6 +1,7 @@
 """``manage.py import_clients FILE``: create, or update, clients from a CSV or JSON file."""
 
 import sys
+from contextlib import nullcontext
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.management.base import CommandError
@@ -56,12 +57,13 @@ class Command(ClientChangeCommand):
                 transaction.atomic(),
             ):
                 job.on_progress = lambda: bar.update(rows.position - bar.n)
-                with BulkWriter(user or system_user()) as writer:
+                # A dry run judges the rows and stages nothing.
+                with nullcontext() if dry_run else BulkWriter(user or system_user()) as writer:
                     job.run(rows, writer)
                     large_file = not bar.disable
                     bar.update(bar.total - bar.n)
                     bar.close()
-                    if not job.rejected and not dry_run:
+                    if writer and not job.rejected:
                         if large_file:  # The bar is full, but writing takes a few seconds more.
                             tqdm.write(_("Writing to the database…"), file=sys.stderr)
                         writer.apply()
