@@ -71,6 +71,23 @@ def test_after_reloading_the_second_editor_can_save(two_editors):
     assert Client.objects.get(code=700).name == "Dos"
 
 
+@pytest.fixture
+def refused_once(two_editors):
+    """Luis posts his values at version 1 after Ana saved hers: refused, shown both."""
+    ClientFactory(code=700, name="Original")
+    first, second = two_editors
+    assert first.post(UPDATE_URL, edit_data(name="Cambio de Ana")).status_code == 302
+    response = second.post(UPDATE_URL, edit_data(name="Cambio de Luis", status="inactive"))
+    assert response.status_code == 200
+    return second, response
+
+
+@pytest.mark.django_db
+def test_the_conflict_message_is_shown_once(refused_once):
+    _, response = refused_once
+    assert response.content.decode().count(STALE) == 1
+
+
 @pytest.mark.django_db
 def test_the_admin_refuses_a_stale_change(admin_client):
     client = ClientFactory(code=700, name="Original")
