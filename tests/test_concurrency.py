@@ -102,7 +102,7 @@ def test_the_conflict_message_is_shown_once(refused_once):
 
 
 @pytest.mark.django_db
-def test_the_refused_form_keeps_the_typed_values_and_carries_the_version_now_seen(refused_once):
+def test_after_a_conflict_the_form_keeps_the_typed_values_and_the_version_seen(refused_once):
     _, response = refused_once
     carried = form_values(response.content.decode())
     assert (carried["name"], carried["status"]) == ("Cambio de Luis", "inactive")
