@@ -2,11 +2,11 @@
 
 ``bulk_create()`` and ``bulk_update()`` were too slow for an import: they
 prepare each value of each row through the ORM's expression machinery,
-``bulk_update()`` sends a CASE with a WHEN per row for each field, and a
-lookup by 100,000 codes is a query with 100,000 parameters. Here rows go into
-a temporary table (PostgreSQL's COPY, or ``executemany()`` elsewhere), and a
-few statements join it to the clients: to insert them, update them (SQLite
-3.33 or later) and copy the stored rows into their history.
+and ``bulk_update()`` sends a CASE with a WHEN per row for each field. Here
+rows go into a temporary table, a chunk at a time (PostgreSQL's COPY, or
+``executemany()`` elsewhere), and a few statements join it to the clients:
+to insert them, update them (SQLite 3.33 or later) and copy the stored rows
+into their history.
 What each stored column holds comes from ``writing``, as for ``save()``.
 """
 
@@ -31,8 +31,14 @@ ANALYZE_FROM = 10_000
 
 def stored_clients(codes, field_names):
     """``{code: {name: value}}`` of the clients with these codes: their
-    ``field_names``, ``id`` and ``version``. For a chunk of codes: one query."""
-    found = Client.objects.filter(code__in=codes).values("id", "version", *field_names)
+    ``field_names``, ``id`` and ``version``. For a chunk of codes: one query,
+    whose rows skip the ORM's per-row conversions (these columns need none:
+    a third of a dry run's time went there)."""
+    names = ["id", "version", *field_names]
+    sql, params = Client.objects.filter(code__in=codes).values_list(*names).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
     return {client["code"]: client for client in found}
 
 
