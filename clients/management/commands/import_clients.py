@@ -5,7 +5,7 @@ from contextlib import nullcontext
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.management.base import CommandError
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from tqdm import tqdm
@@ -71,8 +71,9 @@ class Command(ClientChangeCommand):
                     transaction.set_rollback(True)
         except UnreadableFile as error:
             raise CommandError(str(error), returncode=UNREADABLE) from None
-        except IntegrityError as error:
-            # Another change took one of the codes between checking and writing.
+        except (IntegrityError, DataError) as error:
+            # Another change took one of the codes between checking and writing, or a
+            # value the rules let through does not fit a column: never a traceback.
             message = _("The database refused the import, nothing was written: %(error)s")
             raise CommandError(
                 message % {"error": str(error).splitlines()[0]}, returncode=REJECTED
