@@ -426,3 +426,11 @@ def test_a_database_outage_in_the_api_is_a_json_503_with_retry_after(service, mo
     assert spanish.json() == {
         "detail": "La base de datos no está disponible. Inténtelo de nuevo en un minuto."
     }
+
+
+@pytest.mark.parametrize("query", ["name=%00", "status=%00", "code=1%00", "page=%00"])
+def test_a_nul_in_the_query_is_a_400_naming_the_parameter(service, query):
+    response = service.get(f"{LIST_URL}?{query}")
+    assert response.status_code == 400
+    name = query.partition("=")[0]
+    assert response.json() == {name: ["Los caracteres nulos no están permitidos."]}
