@@ -204,7 +204,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Read-only client settings for the platform's services.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_PERMISSIONS": ["api.permissions.CanReadClients"],
 }
 
 # Load balancers probe over plain HTTP, whatever SECURE_SSL_REDIRECT says.

@@ -371,7 +371,7 @@ def test_a_304_needs_credentials_too(service, url):
 # --- Schema -------------------------------------------------------------------
 
 
-def test_the_schema_is_openapi_for_authenticated_callers(service):
+def test_the_schema_is_openapi_for_callers_who_may_read_clients(service):
     assert APIClient().get("/api/schema/").status_code == 401
     response = service.get("/api/schema/", {"format": "json"})
     assert response.status_code == 200
@@ -382,6 +382,15 @@ def test_the_schema_is_openapi_for_authenticated_callers(service):
     list_parameters = {p["name"] for p in schema["paths"]["/api/clients/"]["get"]["parameters"]}
     assert list_parameters == {"code", "name", "status", "page"}
     assert list(schema["components"]["schemas"]["Client"]["properties"]) == FIELDS
+
+
+def test_the_schema_needs_the_view_permission_too(client, make_user):
+    """Like the data: a logged-in user (or a token) without clients.view_client is refused."""
+    client.force_login(make_user())
+    response = client.get("/api/schema/", {"format": "json"})
+    assert response.status_code == 403
+    assert "paths" not in response.json()
+    assert api_client_for(make_user()).get("/api/schema/").status_code == 403
 
 
 # --- Errors are JSON too --------------------------------------------------------
