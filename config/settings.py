@@ -106,6 +106,23 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A database that stalls must become the 503 page (config/views.py) within
+# seconds, well before gunicorn's worker timeout (30 s) kills the worker and the
+# client gets a closed connection. On PostgreSQL, libpq gives up connecting after
+# DB_CONNECT_TIMEOUT seconds (2 at least), and the server cancels any statement,
+# a wait for a lock included, after DB_STATEMENT_TIMEOUT seconds (0: never).
+# gunicorn.conf.py gives its workers a statement timeout of 10 s; commands
+# (imports, migrations, seeding) run long statements and have none unless set.
+DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
+DB_STATEMENT_TIMEOUT = float(os.environ.get("DB_STATEMENT_TIMEOUT", "0"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    database_options = DATABASES["default"].setdefault("OPTIONS", {})
+    database_options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
+    if DB_STATEMENT_TIMEOUT:
+        server_options = database_options.get("options", "")
+        database_options["options"] = (
+            f"{server_options} -c statement_timeout={round(DB_STATEMENT_TIMEOUT * 1000)}".strip()
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
