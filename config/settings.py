@@ -174,14 +174,23 @@ MESSAGE_TAGS = {40: "danger"}  # Bootstrap calls messages.ERROR "danger".
 # version check, so it is off.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
-# Login throttling: after 5 failures for one user name from one address, that
-# pair waits 15 minutes.
+# Login throttling (django-axes; config/login_throttle.py): 5 failures for one
+# user name from one address lock that pair for 15 minutes; 20 failures from one
+# address, whatever the user names (password spraying), lock the address. A
+# successful login clears its own user name's failures only.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HANDLER = "config.login_throttle.LoginThrottle"
+AXES_LOCKOUT_CALLABLE = "config.login_throttle.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# The client's address: the peer's, or behind the reverse proxy the one the
+# proxies wrote in X-Forwarded-For, counting TRUSTED_PROXY_COUNT from the right.
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
+AXES_CLIENT_IP_CALLABLE = "config.login_throttle.client_ip"
 
 # Content-Security-Policy: only this site's own files; no inline scripts or styles.
 CONTENT_SECURITY_POLICY = {
@@ -235,7 +244,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    if env_bool("BEHIND_TLS_PROXY", False):
+    if BEHIND_TLS_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = logging_config()  # LOG_LEVEL, LOG_FORMAT (plain or json); to stdout.
