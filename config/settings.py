@@ -14,7 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.logs import logging_config
+from config.logs import DEFAULT_TIME_ZONE, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -145,7 +145,7 @@ LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
-TIME_ZONE = os.environ.get("TIME_ZONE", "America/Bogota")
+TIME_ZONE = os.environ.get("TIME_ZONE", DEFAULT_TIME_ZONE)
 USE_TZ = True
 
 STATIC_URL = "static/"

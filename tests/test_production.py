@@ -5,6 +5,7 @@ import http.client
 import json
 import logging
 import os
+import re
 import runpy
 import secrets
 import socket
@@ -12,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from unittest import mock
 
@@ -19,7 +21,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import OperationalError, connection
 
-from config.logs import JsonFormatter, logging_config
+from config.logs import JsonFormatter, PlainFormatter, logging_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,13 +76,49 @@ def test_json_log_lines_carry_level_logger_message_and_traceback():
     assert entry["logger"] == "clients"
     assert entry["message"] == "Saved Ñandú"
     assert "ValueError: boom" in entry["exc_info"]
-    assert entry["time"].endswith("+00:00")
+    assert ISO_TIME.fullmatch(entry["time"])
+
+
+ISO_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d")
+
+
+@pytest.mark.parametrize("formatter", [PlainFormatter, JsonFormatter])
+@pytest.mark.parametrize(
+    ("zone", "expected"),
+    [
+        (None, "2026-11-27T10:01:02.123-05:00"),  # TIME_ZONE's default, America/Bogota
+        ("UTC", "2026-11-27T15:01:02.123+00:00"),
+        ("Europe/Madrid", "2026-11-27T16:01:02.123+01:00"),
+    ],
+)
+def test_every_log_line_starts_with_an_iso_time_with_its_offset(
+    monkeypatch, formatter, zone, expected
+):
+    """Before: plain lines had a local time without offset ("2026-11-27 10:01:02,123"),
+    the app's in Bogotá and gunicorn's master's in UTC."""
+    if zone:
+        monkeypatch.setenv("TIME_ZONE", zone)
+    else:
+        monkeypatch.delenv("TIME_ZONE", raising=False)
+    record = logging.getLogger("gunicorn.error").makeRecord(
+        "gunicorn.error", logging.INFO, __file__, 1, "Starting gunicorn", (), None
+    )
+    record.created = datetime(2026, 11, 27, 15, 1, 2, 123456, tzinfo=UTC).timestamp()
+    line = formatter().format(record)
+    if formatter is JsonFormatter:
+        assert json.loads(line)["time"] == expected
+    else:
+        assert line == f"{expected} INFO gunicorn.error Starting gunicorn"
 
 
 def test_log_format_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("LOG_FORMAT", "json")
     config = logging_config(propagating=["gunicorn.access"])
     assert config["formatters"]["default"] == {"()": JsonFormatter}
+    monkeypatch.setenv("LOG_FORMAT", "plain")
+    assert logging_config()["formatters"]["default"] == {"()": PlainFormatter}
+    monkeypatch.setenv("LOG_FORMAT", "json")
+    config = logging_config(propagating=["gunicorn.access"])
     assert config["handlers"]["stdout"]["stream"] == "ext://sys.stdout"
     assert config["loggers"] == {"gunicorn.access": {"handlers": [], "propagate": True}}
     monkeypatch.setenv("LOG_FORMAT", "xml")
@@ -242,6 +280,25 @@ def test_gunicorn_and_django_log_json_lines_to_stdout(deployment):
     assert {"gunicorn.error", "gunicorn.access", "django.request"} <= loggers
     assert any('"GET /healthz HTTP/1.1" 200' in entry["message"] for entry in entries)
     assert any(entry["message"] == "Not Found: /no-such-page/" for entry in entries)
+
+
+def test_gunicorn_master_and_app_log_plain_lines_with_one_clock(tmp_path, static_root):
+    """Before: the master's lines were in UTC, the app's in Bogotá, neither with an offset."""
+    environment = production_environment(
+        STATIC_ROOT=str(static_root),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        LOG_FORMAT="plain",
+        TZ="UTC",  # the system's clock, as in most containers
+    )
+    environment.pop("TIME_ZONE", None)
+    with gunicorn(environment, tmp_path / "gunicorn.log") as server:
+        server.get("/no-such-page/", **HTTPS)
+    lines = server.log().splitlines()
+    starts = [re.match(rf"({ISO_TIME.pattern}) [A-Z]+ (\S+) ", line) for line in lines]
+    assert all(starts), [line for line, start in zip(lines, starts, strict=True) if not start]
+    loggers = {start[2] for start in starts}
+    assert {"gunicorn.error", "gunicorn.access", "django.request"} <= loggers
+    assert {start[1][-6:] for start in starts} == {"-05:00"}  # America/Bogota, TIME_ZONE's default
 
 
 def test_gunicorn_healthz_is_503_with_the_database_down(tmp_path):
