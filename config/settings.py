@@ -190,6 +190,8 @@ AXES_VERBOSE = False
 # proxies wrote in X-Forwarded-For, counting TRUSTED_PROXY_COUNT from the right.
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
+if TRUSTED_PROXY_COUNT < 1:  # 0 would trust the left-most entry, which the client writes
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 1 or more.")
 AXES_CLIENT_IP_CALLABLE = "config.login_throttle.client_ip"
 
 # Content-Security-Policy: only this site's own files; no inline scripts or styles.
