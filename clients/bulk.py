@@ -34,6 +34,8 @@ def stored_clients(codes, field_names):
     ``field_names``, ``id`` and ``version``. For a chunk of codes: one query,
     whose rows skip the ORM's per-row conversions (these columns need none:
     a third of a dry run's time went there)."""
+    if not codes:
+        return {}
     names = ["id", "version", *field_names]
     sql, params = Client.objects.filter(code__in=codes).values_list(*names).query.sql_with_params()
     with connection.cursor() as cursor:
