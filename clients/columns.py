@@ -1,8 +1,21 @@
-"""The list's columns and its ``sort`` parameter (a column, ``-`` for descending)."""
+"""The list's columns: each one's label, how its cells show, and its ``sort``
+parameter (a column, ``-`` for descending)."""
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
+
+from .durations import humanize_seconds
+from .models import Client
+
+
+class CellKind(StrEnum):
+    """How a column's cells show its value (``client_table.html`` has the markup)."""
+
+    PLAIN = "plain"  # the value as stored
+    DURATION = "duration"  # seconds as people read them ("1 min 30 s"), kept on one line
+    STATUS = "status"  # the status's label in a coloured badge
 
 
 @dataclass(frozen=True)
@@ -13,20 +26,35 @@ class Column:
     #: ties never make pages repeat or skip a client, and the database reads
     #: the matching "column, code" index in order.
     ordering: tuple[str, ...]
+    kind: CellKind = CellKind.PLAIN
 
 
 COLUMNS = [
     Column("code", _("Code"), ("code",)),
     Column("name", _("Name"), ("name", "code")),
-    Column("sla_optimal_seconds", _("Optimal SLA"), ("sla_optimal_seconds", "code")),
-    Column("sla_low_seconds", _("Low SLA"), ("sla_low_seconds", "code")),
+    Column(
+        "sla_optimal_seconds",
+        _("Optimal SLA"),
+        ("sla_optimal_seconds", "code"),
+        CellKind.DURATION,
+    ),
+    Column("sla_low_seconds", _("Low SLA"), ("sla_low_seconds", "code"), CellKind.DURATION),
     Column("max_history_conversations", _("Max. history"), ("max_history_conversations", "code")),
     Column("inactivity_alert_attempts", _("Attempts"), ("inactivity_alert_attempts", "code")),
-    Column("max_inactivity_seconds", _("Inactivity"), ("max_inactivity_seconds", "code")),
-    Column("status", _("Status"), ("status", "code")),
+    Column(
+        "max_inactivity_seconds",
+        _("Inactivity"),
+        ("max_inactivity_seconds", "code"),
+        CellKind.DURATION,
+    ),
+    Column("status", _("Status"), ("status", "code"), CellKind.STATUS),
 ]
 BY_KEY = {column.key: column for column in COLUMNS}
 DEFAULT_SORT = "code"
+
+#: The status badge's Bootstrap colour; any other status is grey.
+STATUS_BADGES = {Client.Status.ACTIVE: "text-bg-success"}
+OTHER_STATUS_BADGE = "text-bg-secondary"
 
 
 def parse_sort(value):
@@ -54,3 +82,23 @@ def headers(value):
             "sort": f"-{column.key}" if active and not descending else column.key,
             "aria_sort": ("descending" if descending else "ascending") if active else None,
         }
+
+
+def rows(clients):
+    """Each client with its cells, column by column: the cell's kind, the text
+    it shows and, for a status, the badge's colour."""
+    return [{"client": client, "cells": cells(client)} for client in clients]
+
+
+def cells(client):
+    shown = []
+    for column in COLUMNS:
+        value = getattr(client, column.key)
+        if column.kind is CellKind.DURATION:
+            shown.append({"kind": column.kind, "text": humanize_seconds(value)})
+        elif column.kind is CellKind.STATUS:
+            badge = STATUS_BADGES.get(value, OTHER_STATUS_BADGE)
+            shown.append({"kind": column.kind, "text": client.get_status_display(), "badge": badge})
+        else:
+            shown.append({"kind": column.kind, "text": value})
+    return shown

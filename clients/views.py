@@ -53,6 +53,7 @@ class ClientListView(PermissionRequiredMixin, FilterView):
         return {
             **context,
             "headers": list(columns.headers(self.request.GET.get("sort"))),
+            "rows": columns.rows(page.object_list),
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
         }
 
