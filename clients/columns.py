@@ -6,12 +6,11 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
-from .durations import humanize_seconds
 from .models import Client
 
 
 class CellKind(StrEnum):
-    """How a column's cells show its value (``client_table.html`` has the markup)."""
+    """How a column's cells show its value (the markup: ``templatetags/client_cells.py``)."""
 
     PLAIN = "plain"  # the value as stored
     DURATION = "duration"  # seconds as people read them ("1 min 30 s"), kept on one line
@@ -82,23 +81,3 @@ def headers(value):
             "sort": f"-{column.key}" if active and not descending else column.key,
             "aria_sort": ("descending" if descending else "ascending") if active else None,
         }
-
-
-def rows(clients):
-    """Each client with its cells, column by column: the cell's kind, the text
-    it shows and, for a status, the badge's colour."""
-    return [{"client": client, "cells": cells(client)} for client in clients]
-
-
-def cells(client):
-    shown = []
-    for column in COLUMNS:
-        value = getattr(client, column.key)
-        if column.kind is CellKind.DURATION:
-            shown.append({"kind": column.kind, "text": humanize_seconds(value)})
-        elif column.kind is CellKind.STATUS:
-            badge = STATUS_BADGES.get(value, OTHER_STATUS_BADGE)
-            shown.append({"kind": column.kind, "text": client.get_status_display(), "badge": badge})
-        else:
-            shown.append({"kind": column.kind, "text": value})
-    return shown
