@@ -6,8 +6,6 @@ from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import Client
-
 
 class CellKind(StrEnum):
     """How a column's cells show its value (the markup: ``templatetags/client_cells.py``)."""
@@ -50,10 +48,6 @@ COLUMNS = [
 ]
 BY_KEY = {column.key: column for column in COLUMNS}
 DEFAULT_SORT = "code"
-
-#: The status badge's Bootstrap colour; any other status is grey.
-STATUS_BADGES = {Client.Status.ACTIVE: "text-bg-success"}
-OTHER_STATUS_BADGE = "text-bg-secondary"
 
 
 def parse_sort(value):

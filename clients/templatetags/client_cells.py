@@ -11,8 +11,9 @@ from html import escape  # what django.utils.html.escape() runs, without its laz
 from django import template
 from django.utils.safestring import SafeString
 
-from clients.columns import COLUMNS, OTHER_STATUS_BADGE, STATUS_BADGES, CellKind
+from clients.columns import COLUMNS, CellKind
 from clients.durations import humanize_seconds
+from clients.models import Client
 
 register = template.Library()
 
@@ -22,6 +23,9 @@ MARKUP = {
     CellKind.DURATION: '<td class="text-nowrap">{}</td>',
     CellKind.STATUS: '<td><span class="badge {}">{}</span></td>',
 }
+#: The status badge's Bootstrap colour; any other status is grey.
+STATUS_BADGES = {Client.Status.ACTIVE: "text-bg-success"}
+OTHER_STATUS_BADGE = "text-bg-secondary"
 
 
 @register.filter
