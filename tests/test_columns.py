@@ -1,5 +1,6 @@
 """The list's columns: one place says each column's cell kind, and the cells follow it."""
 
+import pytest
 from django.utils.html import escape
 from django.utils.translation import override
 
@@ -63,3 +64,14 @@ def test_an_inactive_client_gets_a_grey_badge_in_the_active_language():
 def test_names_are_escaped_as_the_template_would():
     name = '<b>Tom & Jerry\'s "SAS"</b>'
     assert f"<td>{escape(name)}</td>" in cells(a_client(name=name))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("permissions", "colspan"), [(["view_client"], 8), (["view_client", "change_client"], 9)]
+)
+def test_the_empty_row_spans_the_columns_shown(client, make_user, permissions, colspan):
+    client.force_login(make_user(*permissions))
+    html = client.get("/administracion/clientes/").content.decode()
+    assert html.count("<th ") == colspan
+    assert f'<td colspan="{colspan}"' in html
