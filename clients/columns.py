@@ -1,8 +1,18 @@
-"""The list's columns and its ``sort`` parameter (a column, ``-`` for descending)."""
+"""The list's columns: each one's label, how its cells show, and its ``sort``
+parameter (a column, ``-`` for descending)."""
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
+
+
+class CellKind(StrEnum):
+    """How a column's cells show its value (the markup: ``templatetags/client_cells.py``)."""
+
+    PLAIN = "plain"  # the value as stored
+    DURATION = "duration"  # seconds as people read them ("1 min 30 s"), kept on one line
+    STATUS = "status"  # the status's label in a coloured badge
 
 
 @dataclass(frozen=True)
@@ -13,17 +23,28 @@ class Column:
     #: ties never make pages repeat or skip a client, and the database reads
     #: the matching "column, code" index in order.
     ordering: tuple[str, ...]
+    kind: CellKind = CellKind.PLAIN
 
 
 COLUMNS = [
     Column("code", _("Code"), ("code",)),
     Column("name", _("Name"), ("name", "code")),
-    Column("sla_optimal_seconds", _("Optimal SLA"), ("sla_optimal_seconds", "code")),
-    Column("sla_low_seconds", _("Low SLA"), ("sla_low_seconds", "code")),
+    Column(
+        "sla_optimal_seconds",
+        _("Optimal SLA"),
+        ("sla_optimal_seconds", "code"),
+        CellKind.DURATION,
+    ),
+    Column("sla_low_seconds", _("Low SLA"), ("sla_low_seconds", "code"), CellKind.DURATION),
     Column("max_history_conversations", _("Max. history"), ("max_history_conversations", "code")),
     Column("inactivity_alert_attempts", _("Attempts"), ("inactivity_alert_attempts", "code")),
-    Column("max_inactivity_seconds", _("Inactivity"), ("max_inactivity_seconds", "code")),
-    Column("status", _("Status"), ("status", "code")),
+    Column(
+        "max_inactivity_seconds",
+        _("Inactivity"),
+        ("max_inactivity_seconds", "code"),
+        CellKind.DURATION,
+    ),
+    Column("status", _("Status"), ("status", "code"), CellKind.STATUS),
 ]
 BY_KEY = {column.key: column for column in COLUMNS}
 DEFAULT_SORT = "code"

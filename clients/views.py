@@ -25,8 +25,9 @@ RETURN_FIELD = "next"
 class ClientListView(PermissionRequiredMixin, FilterView):
     """The table, its query form, sorting and pages of 25.
 
-    Rendered with a plain template loop: at 25 rows x 9 columns a generic
-    table library costs more than the query itself.
+    Rendered with a plain template loop over the clients, each row's cells
+    from the ``cells`` filter (``columns.py`` says each column's kind): at 25
+    rows x 9 columns a generic table library costs more than the query itself.
     """
 
     permission_required = "clients.view_client"

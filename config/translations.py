@@ -1,9 +1,10 @@
 """Django's own Spanish for the messages that DRF's catalogue words otherwise.
 
 An installed app's catalogue overrides Django's, so with ``rest_framework``
-installed the forms would say "Este campo es requerido.". Marked here, these
-messages land in the project's catalogue, which comes first, with Django's
-wording. Never imported: it is read by ``makemessages`` only.
+installed every form of the project (the pages, the Django admin) would say
+"Este campo es requerido.". Marked here, these messages land in the project's
+catalogue (``locale/``), which comes first, with Django's wording. Never
+imported: it is read by ``makemessages`` only.
 """
 
 from django.utils.translation import gettext_noop
