@@ -2,9 +2,12 @@
 """Time import_clients and export_clients on many clients, and print the figures.
 
     .venv/bin/python bench/import_export.py [--rows 100000] [--existing 0]
+    .venv/bin/python bench/import_export.py --memory 100000,691314
 
 With ``--existing N`` the database first holds N clients (``seed_clients``),
-and the file's codes come after theirs.
+and the file's codes come after theirs. ``--memory`` instead imports files of
+those many rows, each in a ``manage.py import_clients`` process of its own,
+and prints each process's peak resident memory: flat if the import streams.
 
 Works on a throw-away copy of the database DATABASE_URL names (Django's test
 database, created and dropped here), so no real data is touched.
@@ -15,6 +18,7 @@ import contextlib
 import csv
 import io
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -61,10 +65,61 @@ def export_peak_memory(path):
     return peak
 
 
+#: Runs manage.py, then reports its own peak resident memory (KiB on Linux) on stderr.
+MEASURED_MANAGE = (
+    "import resource, runpy, sys\n"
+    "sys.argv = ['manage.py', *sys.argv[1:]]\n"
+    "try:\n"
+    "    runpy.run_path('manage.py', run_name='__main__')\n"
+    "finally:\n"
+    "    print('PEAK_RSS', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+)
+
+
+def import_peak_rss(path, settings_dict):
+    """Peak resident memory, in MiB, of a process importing ``path`` into the
+    (PostgreSQL) database of ``settings_dict``."""
+    url = (
+        f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:{settings_dict['PORT']}"
+        f"/{settings_dict['NAME']}"
+    )
+    child = subprocess.run(
+        [sys.executable, "-c", MEASURED_MANAGE, "import_clients", str(path), "--update"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    kib = int(child.stderr.rsplit("PEAK_RSS", 1)[1])
+    return kib / 1024
+
+
+def measure_memory(sizes):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        sys.exit("--memory needs DATABASE_URL to name a PostgreSQL server.")
+    peaks = []
+    with tempfile.TemporaryDirectory() as folder:
+        for rows in sizes:
+            path = Path(folder) / f"clients-{rows}.csv"
+            write_source(path, rows)
+            peaks.append(import_peak_rss(path, connection.settings_dict))
+            size = path.stat().st_size / 2**20
+            print(
+                f"import of {rows:>9,} rows ({size:5.1f} MiB file): peak RSS {peaks[-1]:7.1f} MiB",
+                flush=True,
+            )
+            path.unlink()
+    print(f"largest file's peak / smallest file's: {peaks[-1] / peaks[0]:.2f}x")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--existing", type=int, default=0, help="clients already stored")
+    parser.add_argument("--memory", help="comma-separated row counts: peak memory of each import")
     arguments = parser.parse_args()
     rows, existing = arguments.rows, arguments.existing
 
@@ -79,6 +134,9 @@ def main():
     database = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
+        if arguments.memory:
+            measure_memory([int(size) for size in arguments.memory.split(",")])
+            return
         with tempfile.TemporaryDirectory() as folder:
             folder = Path(folder)
             source, renamed = folder / "clients.csv", folder / "renamed.csv"

@@ -2,11 +2,11 @@
 
 ``bulk_create()`` and ``bulk_update()`` were too slow for an import: they
 prepare each value of each row through the ORM's expression machinery,
-``bulk_update()`` sends a CASE with a WHEN per row for each field, and a
-lookup by 100,000 codes is a query with 100,000 parameters. Here rows go into
-a temporary table (PostgreSQL's COPY, or ``executemany()`` elsewhere), and a
-few statements join it to the clients: to find them, insert them, update
-them (SQLite 3.33 or later) and copy the stored rows into their history.
+and ``bulk_update()`` sends a CASE with a WHEN per row for each field. Here
+rows go into a temporary table, a chunk at a time (PostgreSQL's COPY, or
+``executemany()`` elsewhere), and a few statements join it to the clients:
+to insert them, update them (SQLite 3.33 or later) and copy the stored rows
+into their history.
 What each stored column holds comes from ``writing``, as for ``save()``.
 """
 
@@ -14,7 +14,7 @@ import csv
 import io
 from contextlib import contextmanager
 
-from django.db import connection, models, transaction
+from django.db import connection, models
 from django.utils import timezone
 
 from . import writing
@@ -31,17 +31,15 @@ ANALYZE_FROM = 10_000
 
 def stored_clients(codes, field_names):
     """``{code: {name: value}}`` of the clients with these codes: their
-    ``field_names``, ``id`` and ``version``."""
+    ``field_names``, ``id`` and ``version``. For a chunk of codes: one query,
+    whose rows skip the ORM's per-row conversions (these columns need none:
+    a third of a dry run's time went there)."""
+    if not codes:
+        return {}
     names = ["id", "version", *field_names]
-    columns = ", ".join(f"c.{column(name)}" for name in names)
-    with (
-        transaction.atomic(),
-        connection.cursor() as cursor,
-        staged(cursor, ["code"], ([code] for code in codes)) as codes_table,
-    ):
-        cursor.execute(
-            f"SELECT {columns} FROM {clients_table()} c JOIN {codes_table} t ON c.code = t.code"
-        )
+    sql, params = Client.objects.filter(code__in=codes).values_list(*names).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
         found = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
     return {client["code"]: client for client in found}
 
@@ -187,22 +185,6 @@ def staged_column(name):
         return name, Client._meta.get_field(EXTRA_COLUMNS[name])
     field = Client._meta.get_field(name)
     return field.column, field
-
-
-@contextmanager
-def staged(cursor, names, rows):
-    """A temporary table of the clients' columns ``names``, holding ``rows``.
-
-    Dropped when done; after an error, with the transaction it was made in.
-    """
-    table = quote(f"{Client._meta.db_table}_lookup")
-    listed = ", ".join(column(name) for name in names)
-    cursor.execute(
-        f"CREATE TEMPORARY TABLE {table} AS SELECT {listed} FROM {clients_table()} WHERE 1 = 0"
-    )
-    load(cursor, table, names, rows)
-    yield table
-    cursor.execute(f"DROP TABLE {table}")
 
 
 @contextmanager

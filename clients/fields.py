@@ -41,6 +41,9 @@ class VisibleTextValidator:
     }
 
     def __call__(self, value):
+        # Nearly every name: no Cc, Cf or separator but the space, and a visible start.
+        if value.isprintable() and value and unicodedata.category(value[0])[0] in "LNPS":
+            return
         categories = [unicodedata.category(char) for char in value]
         if "Cc" in categories:
             code = "control_characters"

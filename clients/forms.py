@@ -3,9 +3,10 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
-from .models import BOUNDS, CLIENT_FIELDS, Client
+from .models import BOUNDS, CLIENT_FIELDS, STALE_ERROR, Client
 
 
 class ClientForm(forms.ModelForm):
@@ -56,4 +57,26 @@ class ClientUpdateForm(ClientForm):
         super().__init__(*args, **kwargs)
         # A disabled field ignores whatever the browser posts for it.
         self.fields["code"].disabled = True
+        # After a conflict, the stored values come right after its message.
+        self.helper.layout.insert(
+            0,
+            HTML('{% if current %}{% include "clients/includes/current_values.html" %}{% endif %}'),
+        )
         self.helper.layout.extend([Row(Column("status", css_class="col-md-4")), "version"])
+
+    def show_stored_after_conflict(self):
+        """The client as stored now, when saving was refused because another
+        user changed it since this form was read (``STALE_ERROR``); else None.
+
+        The refused form is shown again with the user's values, these stored
+        values beside them, and from then on the stored version: one more
+        Guardar keeps the user's values over the ones they have now seen, and
+        a save by anyone else in between moves the version on again, so it is
+        refused again. Nothing is overwritten unseen.
+        """
+        if not self.has_error(NON_FIELD_ERRORS, code=STALE_ERROR.code):
+            return None
+        stored = Client.objects.get(pk=self.instance.pk)
+        self.data = self.data.copy()  # the request's QueryDict cannot be changed
+        self.data[self.add_prefix("version")] = stored.version
+        return stored

@@ -101,8 +101,9 @@ class ClientImport:
     on_progress: object = None
     _first_row_of: dict = field(default_factory=dict)
 
-    def run(self, rows, writer):
-        """Judge ``(row number, {column: value})`` pairs and stage the valid ones."""
+    def run(self, rows, writer=None):
+        """Judge ``(row number, {column: value})`` pairs, and stage the valid ones
+        in ``writer`` (none for a dry run)."""
         rules = RowRules()
         for chunk in batched(rows, CHUNK_SIZE):
             valid, rejections = [], []
@@ -132,7 +133,7 @@ class ClientImport:
                 else:
                     self.unchanged += 1
                     continue
-                if not self.rejected and not rejections:
+                if writer and not self.rejected and not rejections:
                     writer.add(values, current)
             self.reject(rejections)
             if self.on_progress:

@@ -2,7 +2,6 @@
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import IntegrityError, transaction
 from django.http import StreamingHttpResponse
 from django.urls import reverse
@@ -137,9 +136,9 @@ class ClientUpdateView(ClientFormMixin, UpdateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if context["form"].has_error(NON_FIELD_ERRORS, code=STALE_ERROR.code):
-            # Show what the other user saved, beside what this user typed.
-            context["current"] = current = Client.objects.get(pk=self.object.pk)
+        # After a conflict: what the other user saved, beside what this user typed.
+        if (current := context["form"].show_stored_after_conflict()) is not None:
+            context["current"] = current
             context["current_values"] = shown_values(current)
         return context
 

@@ -14,7 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.logs import logging_config
+from config.logs import DEFAULT_TIME_ZONE, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the language is known, so that its 400 page speaks the user's.
+    "config.middleware.RefuseNulCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -104,6 +106,23 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A database that stalls must become the 503 page (config/views.py) within
+# seconds, well before gunicorn's worker timeout (30 s) kills the worker and the
+# client gets a closed connection. On PostgreSQL, libpq gives up connecting after
+# DB_CONNECT_TIMEOUT seconds (2 at least), and the server cancels any statement,
+# a wait for a lock included, after DB_STATEMENT_TIMEOUT seconds (0: never).
+# gunicorn.conf.py gives its workers a statement timeout of 10 s; commands
+# (imports, migrations, seeding) run long statements and have none unless set.
+DB_CONNECT_TIMEOUT = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
+DB_STATEMENT_TIMEOUT = float(os.environ.get("DB_STATEMENT_TIMEOUT", "0"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    database_options = DATABASES["default"].setdefault("OPTIONS", {})
+    database_options.setdefault("connect_timeout", DB_CONNECT_TIMEOUT)
+    if DB_STATEMENT_TIMEOUT:
+        server_options = database_options.get("options", "")
+        database_options["options"] = (
+            f"{server_options} -c statement_timeout={round(DB_STATEMENT_TIMEOUT * 1000)}".strip()
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -126,7 +145,7 @@ LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
-TIME_ZONE = os.environ.get("TIME_ZONE", "America/Bogota")
+TIME_ZONE = os.environ.get("TIME_ZONE", DEFAULT_TIME_ZONE)
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -155,14 +174,25 @@ MESSAGE_TAGS = {40: "danger"}  # Bootstrap calls messages.ERROR "danger".
 # version check, so it is off.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
-# Login throttling: after 5 failures for one user name from one address, that
-# pair waits 15 minutes.
+# Login throttling (django-axes; config/login_throttle.py): 5 failures for one
+# user name from one address lock that pair for 15 minutes; 20 failures from one
+# address, whatever the user names (password spraying), lock the address. A
+# successful login clears its own user name's failures only.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HANDLER = "config.login_throttle.LoginThrottle"
+AXES_LOCKOUT_CALLABLE = "config.login_throttle.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# The client's address: the peer's, or behind the reverse proxy the one the
+# proxies wrote in X-Forwarded-For, counting TRUSTED_PROXY_COUNT from the right.
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
+if TRUSTED_PROXY_COUNT < 1:  # 0 would trust the left-most entry, which the client writes
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 1 or more.")
+AXES_CLIENT_IP_CALLABLE = "config.login_throttle.client_ip"
 
 # Content-Security-Policy: only this site's own files; no inline scripts or styles.
 CONTENT_SECURITY_POLICY = {
@@ -202,7 +232,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Read-only client settings for the platform's services.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_PERMISSIONS": ["api.permissions.CanReadClients"],
 }
 
 # Load balancers probe over plain HTTP, whatever SECURE_SSL_REDIRECT says.
@@ -216,7 +246,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    if env_bool("BEHIND_TLS_PROXY", False):
+    if BEHIND_TLS_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = logging_config()  # LOG_LEVEL, LOG_FORMAT (plain or json); to stdout.

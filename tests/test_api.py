@@ -111,7 +111,9 @@ def test_detail_of_an_unknown_or_impossible_code_is_404(service, client_record, 
 
 @pytest.mark.parametrize("path", ["abc/", "-1/", "7.5/", "७/"])
 def test_detail_of_something_not_a_code_is_404(service, path):
-    assert service.get(LIST_URL + path).status_code == 404
+    response = service.get(LIST_URL + path)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No encontrado."}
 
 
 def test_list_pages_follow_the_code_with_after(service):
@@ -460,7 +462,7 @@ def test_a_304_needs_credentials_too(service, url):
 # --- Schema -------------------------------------------------------------------
 
 
-def test_the_schema_is_openapi_for_authenticated_callers(service):
+def test_the_schema_is_openapi_for_callers_who_may_read_clients(service):
     assert APIClient().get("/api/schema/").status_code == 401
     response = service.get("/api/schema/", {"format": "json"})
     assert response.status_code == 200
@@ -473,3 +475,64 @@ def test_the_schema_is_openapi_for_authenticated_callers(service):
     feed = schema["paths"]["/api/changes/"]["get"]
     assert {p["name"] for p in feed["parameters"]} == {"after", "limit"}
     assert list(schema["components"]["schemas"]["Client"]["properties"]) == FIELDS
+
+
+def test_the_schema_needs_the_view_permission_too(client, make_user):
+    """Like the data: a logged-in user (or a token) without clients.view_client is refused."""
+    client.force_login(make_user())
+    response = client.get("/api/schema/", {"format": "json"})
+    assert response.status_code == 403
+    assert "paths" not in response.json()
+    assert api_client_for(make_user()).get("/api/schema/").status_code == 403
+
+
+# --- Errors are JSON too --------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/api/", "/api/nada/", "/api/clients/700/extra/"])
+def test_an_unknown_api_url_is_a_json_404(service, path):
+    response = service.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "No encontrado."}
+
+
+def test_a_server_error_in_the_api_is_json(service, monkeypatch):
+    from api.views import ClientViewSet
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(ClientViewSet, "list", broken)
+    service.raise_request_exception = False
+    response = service.get(LIST_URL)
+    assert response.status_code == 500
+    assert response.json() == {"detail": "Se ha producido un error en el servidor."}
+
+
+def test_a_database_outage_in_the_api_is_a_json_503_with_retry_after(service, monkeypatch):
+    from django.db import OperationalError
+
+    from api.views import ClientViewSet
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("connection to server at 127.0.0.1, port 1 failed")
+
+    monkeypatch.setattr(ClientViewSet, "list", unreachable)
+    service.raise_request_exception = False
+    response = service.get(LIST_URL, headers={"accept-language": "en"})
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert response.json() == {"detail": "The database is not available. Try again in a minute."}
+    spanish = service.get(LIST_URL)
+    assert spanish.json() == {
+        "detail": "La base de datos no está disponible. Inténtelo de nuevo en un minuto."
+    }
+
+
+@pytest.mark.parametrize("query", ["name=%00", "status=%00", "code=1%00", "page=%00"])
+def test_a_nul_in_the_query_is_a_400_naming_the_parameter(service, query):
+    response = service.get(f"{LIST_URL}?{query}")
+    assert response.status_code == 400
+    name = query.partition("=")[0]
+    assert response.json() == {name: ["Los caracteres nulos no están permitidos."]}

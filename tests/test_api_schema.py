@@ -40,7 +40,7 @@ def api_schema(auth):
         (GenerationMode.POSITIVE, {"excluded_checks": [positive_data_acceptance]}),
         # Invalid ones never get a server error. Nothing stricter: as on the list
         # page an empty `status` means all, and an invalid code (-1, "abc")
-        # matches no URL, so Django's own HTML 404 answers.
+        # matches no URL, so the project's JSON 404 answers, undocumented.
         (GenerationMode.NEGATIVE, {"checks": [not_a_server_error]}),
     ],
     ids=["positive", "negative"],

@@ -58,6 +58,52 @@ def test_an_unexpected_error_shows_the_500_page_in_spanish(manager_client, monke
     assert "Algo salió mal" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/administracion/clientes/?name=%00",
+        "/administracion/clientes/?code=1%00&status=active",
+        "/admin/clients/client/?status__exact=%00",
+        "/admin/clients/client/?q=a%00b",
+        "/admin/clients/client/%00/change/",
+        "/accounts/login/?next=%00",
+        "/?x%00=1",
+    ],
+)
+def test_a_nul_anywhere_in_the_address_is_the_400_page(admin_client, url):
+    """PostgreSQL cannot compare a NUL: the admin's list filters passed one
+    straight to a query, a 500 (issue 12). No page gets one now."""
+    admin_client.raise_request_exception = True  # a 500 fails loudly
+    response = admin_client.get(url)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Solicitud incorrecta" in html
+    assert "vendor/bootstrap/bootstrap.min.css" in html
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("/accounts/login/", {"username": "ana\x00", "password": "x"}),
+        ("/administracion/clientes/crear/", {"code": "1", "name": "Ñandú\x00"}),
+        ("/admin/clients/client/add/", {"code": "1", "name\x00": "x"}),
+    ],
+)
+def test_a_nul_in_a_form_is_the_400_page(admin_client, url, data):
+    admin_client.raise_request_exception = True
+    response = admin_client.post(url, data)
+    assert response.status_code == 400
+    assert "Solicitud incorrecta" in response.content.decode()
+
+
+def test_the_400_page_for_a_nul_speaks_english_when_asked(admin_client):
+    response = admin_client.get(
+        "/administracion/clientes/?name=%00", headers={"accept-language": "en"}
+    )
+    assert response.status_code == 400
+    assert "Bad request" in response.content.decode()
+
+
 class Cable:
     """A TCP forwarder between the app and PostgreSQL that a test can unplug."""
 

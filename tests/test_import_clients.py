@@ -3,8 +3,10 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
 from django.utils import translation
 
+from clients import writing
 from clients.bulk import BulkWriter
 from clients.history import history_entries
 from clients.management.commands.import_clients import PROGRESS_MIN_BYTES
@@ -391,3 +393,14 @@ def test_import_exit_status_as_a_process(manage, tmp_path):
     assert rejected.stderr == "CommandError: 8 filas rechazadas: no se importó nada.\n"
     assert unreadable.stderr.startswith("CommandError: No se encontró el archivo: ")
     assert unreadable.stderr.count("\n") == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite does not enforce lengths")
+def test_a_value_the_database_refuses_is_one_line_and_nothing_is_written(tmp_path, monkeypatch):
+    """Before the search key had room for any name, "ß" * 61 crashed with a traceback here."""
+    monkeypatch.setattr(writing, "derived_values", lambda values: {"name_search": "x" * 3_000})
+    status, _, err = run("import_clients", csv_file(tmp_path, row(1), row(2)))
+    assert status == 1
+    assert err.startswith("La base de datos rechazó la importación; no se escribió nada:")
+    assert "\n" not in err
+    assert stored() == []

@@ -46,10 +46,12 @@ def test_login_is_locked_at_the_fifth_failure(client, make_user):
     for _ in range(4):
         failed = client.post(LOGIN_URL, {"username": "ana", "password": "mal"})
         assert failed.status_code == 200
-    assert client.post(LOGIN_URL, {"username": "ana", "password": "mal"}).status_code == 429
+    fifth = client.post(LOGIN_URL, {"username": "ana", "password": "mal"})
+    assert (fifth.status_code, fifth["Retry-After"]) == (429, "900")
     # Now even the right password is refused until the cool-off ends.
     locked = client.post(LOGIN_URL, {"username": "ana", "password": "s3cret-pass"})
     assert locked.status_code == 429
+    assert locked["Retry-After"] == "900"  # 15 minutes, started again by this attempt
     assert "Demasiados intentos fallidos" in locked.content.decode()
     assert "_auth_user_id" not in client.session
 
@@ -60,6 +62,106 @@ def test_failures_below_the_limit_do_not_lock_the_user(client, make_user):
         client.post(LOGIN_URL, {"username": "ana", "password": "mal"})
     response = client.post(LOGIN_URL, {"username": "ana", "password": "s3cret-pass"})
     assert response.status_code == 302
+
+
+def fail(client, username, times=1, **extra):
+    """``times`` wrong passwords for ``username``; the last answer."""
+    for _ in range(times):
+        response = client.post(LOGIN_URL, {"username": username, "password": "mal"}, **extra)
+    return response
+
+
+def test_password_spraying_from_one_address_locks_the_address(client, make_user):
+    """Four wrong passwords on each of many user names never reach the limit of
+    five per user name; the twentieth failure from the address locks it."""
+    make_user("view_client", username="ana")
+    for number in range(4):
+        assert fail(client, f"usuario{number}", times=4).status_code == 200
+    assert fail(client, "usuario4", times=3).status_code == 200  # 19 failures
+    twentieth = fail(client, "usuario4")
+    assert (twentieth.status_code, twentieth["Retry-After"]) == (429, "900")
+    # Every user name from that address now waits, with the right password too...
+    locked = client.post(LOGIN_URL, {"username": "ana", "password": "s3cret-pass"})
+    assert locked.status_code == 429
+    assert "Demasiados intentos fallidos" in locked.content.decode()
+    # ...but not from another address.
+    elsewhere = Browser(REMOTE_ADDR="192.0.2.44")
+    assert (
+        elsewhere.post(LOGIN_URL, {"username": "ana", "password": "s3cret-pass"}).status_code == 302
+    )
+
+
+def test_a_successful_login_does_not_clear_the_addresss_count(client, make_user):
+    make_user("view_client", username="ana")
+    for number in range(19):
+        fail(client, f"usuario{number}")
+    assert client.post(LOGIN_URL, {"username": "ana", "password": "s3cret-pass"}).status_code == 302
+    client.logout()
+    assert fail(client, "usuario19").status_code == 429
+
+
+# Behind the README's nginx every request comes from 127.0.0.1, and nginx
+# appends the address it saw to whatever X-Forwarded-For the client sent.
+BEHIND_NGINX = {"REMOTE_ADDR": "127.0.0.1"}
+
+
+def via_proxy(address, claimed=None):
+    forwarded = f"{claimed}, {address}" if claimed else address
+    return {**BEHIND_NGINX, "HTTP_X_FORWARDED_FOR": forwarded}
+
+
+@pytest.fixture
+def behind_proxy(settings):
+    settings.BEHIND_TLS_PROXY = True
+    settings.TRUSTED_PROXY_COUNT = 1
+
+
+def test_behind_the_proxy_a_locked_user_name_stays_open_from_other_addresses(
+    client, make_user, behind_proxy
+):
+    """Before: five wrong passwords from anyone locked the account for everyone."""
+    make_user("view_client", username="ana")
+    assert fail(client, "ana", times=5, **via_proxy("203.0.113.5")).status_code == 429
+    right = {"username": "ana", "password": "s3cret-pass"}
+    assert client.post(LOGIN_URL, right, **via_proxy("203.0.113.5")).status_code == 429
+    assert client.post(LOGIN_URL, right, **via_proxy("198.51.100.7")).status_code == 302
+
+
+def test_behind_the_proxy_what_the_client_writes_in_the_header_counts_for_nothing(
+    client, make_user, behind_proxy
+):
+    make_user("view_client", username="ana")
+    for number in range(4):
+        fail(client, "ana", **via_proxy("203.0.113.5", claimed=f"10.0.0.{number}"))
+    fifth = fail(client, "ana", **via_proxy("203.0.113.5", claimed="10.0.0.99"))
+    assert fifth.status_code == 429
+    right = {"username": "ana", "password": "s3cret-pass"}
+    spoofed = via_proxy("203.0.113.5", claimed="198.51.100.7")
+    assert client.post(LOGIN_URL, right, **spoofed).status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("behind", "proxies", "forwarded", "expected"),
+    [
+        (False, 1, "203.0.113.5", "127.0.0.1"),  # no proxy: anyone can send the header
+        (True, 1, "", "127.0.0.1"),  # the proxy did not say
+        (True, 1, "203.0.113.5", "203.0.113.5"),
+        (True, 1, "10.9.9.9, 203.0.113.5", "203.0.113.5"),  # the client's own claim is ignored
+        (True, 2, "10.9.9.9, 203.0.113.5, 192.0.2.1", "203.0.113.5"),  # load balancer + nginx
+        (True, 2, "203.0.113.5", "203.0.113.5"),  # fewer hops than proxies
+        (True, 1, "2001:db8::1", "2001:db8::1"),
+        (True, 1, "not-an-address", "127.0.0.1"),
+    ],
+)
+def test_the_client_address_behind_trusted_proxies(settings, behind, proxies, forwarded, expected):
+    from django.test import RequestFactory
+
+    from config.login_throttle import client_ip
+
+    settings.BEHIND_TLS_PROXY = behind
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR=forwarded, **BEHIND_NGINX)
+    assert client_ip(request) == expected
 
 
 @pytest.mark.parametrize(

@@ -43,3 +43,9 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = manage("check", DEBUG="0", ALLOWED_HOSTS="clientes.example.com")
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off." in result.stderr
+
+
+def test_no_start_with_a_proxy_count_that_would_trust_the_client():
+    result = manage("check", TRUSTED_PROXY_COUNT="0")
+    assert result.returncode != 0
+    assert "TRUSTED_PROXY_COUNT must be 1 or more." in result.stderr

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from clients.models import Client
+
 from ..factories import ClientFactory
 from .keyboard import tab_stops
 
@@ -84,9 +86,33 @@ def test_saved_message_and_open_menu_have_no_accessibility_violations(
     assert_accessible(page)
 
 
+def edit_conflict(page):
+    """The edit form refused because someone else saved after it was loaded."""
+    page.goto("/administracion/clientes/700/editar/")
+    page.get_by_label("Nombre").fill("Mi cambio")
+    someone_else = Client.objects.get(code=700)
+    someone_else.name = "Otro cambio"
+    someone_else.save()
+    page.get_by_role("button", name="Guardar").click()
+    page.get_by_text("Otro usuario modificó este cliente; revise los cambios.").wait_for()
+
+
+def test_edit_conflict_has_no_accessibility_violations(page, log_in, manager, clients):
+    log_in(manager)
+    edit_conflict(page)
+    assert_accessible(page)
+
+
 def test_login_page_has_no_accessibility_violations(page):
     page.goto("/accounts/login/")
     assert_accessible(page)
+
+
+def assert_every_tab_stop_shows_the_focus(page):
+    stops = tab_stops(page)
+    assert len(stops) > 10
+    hidden = [stop["element"] for stop in stops if not (stop["outline"] or stop["ring"])]
+    assert hidden == []
 
 
 @pytest.mark.parametrize(
@@ -95,7 +121,10 @@ def test_login_page_has_no_accessibility_violations(page):
 def test_every_tab_stop_shows_the_focus(page, log_in, manager, clients, path):
     log_in(manager)
     page.goto(path)
-    stops = tab_stops(page)
-    assert len(stops) > 10
-    hidden = [stop["element"] for stop in stops if not (stop["outline"] or stop["ring"])]
-    assert hidden == []
+    assert_every_tab_stop_shows_the_focus(page)
+
+
+def test_every_tab_stop_of_an_edit_conflict_shows_the_focus(page, log_in, manager, clients):
+    log_in(manager)
+    edit_conflict(page)
+    assert_every_tab_stop_shows_the_focus(page)

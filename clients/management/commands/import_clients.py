@@ -1,10 +1,11 @@
 """``manage.py import_clients FILE``: create, or update, clients from a CSV or JSON file."""
 
 import sys
+from contextlib import nullcontext
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.management.base import CommandError
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from tqdm import tqdm
@@ -56,12 +57,13 @@ class Command(ClientChangeCommand):
                 transaction.atomic(),
             ):
                 job.on_progress = lambda: bar.update(rows.position - bar.n)
-                with BulkWriter(user or system_user()) as writer:
+                # A dry run judges the rows and stages nothing.
+                with nullcontext() if dry_run else BulkWriter(user or system_user()) as writer:
                     job.run(rows, writer)
                     large_file = not bar.disable
                     bar.update(bar.total - bar.n)
                     bar.close()
-                    if not job.rejected and not dry_run:
+                    if writer and not job.rejected:
                         if large_file:  # The bar is full, but writing takes a few seconds more.
                             tqdm.write(_("Writing to the database…"), file=sys.stderr)
                         writer.apply()
@@ -69,8 +71,9 @@ class Command(ClientChangeCommand):
                     transaction.set_rollback(True)
         except UnreadableFile as error:
             raise CommandError(str(error), returncode=UNREADABLE) from None
-        except IntegrityError as error:
-            # Another change took one of the codes between checking and writing.
+        except (IntegrityError, DataError) as error:
+            # Another change took one of the codes between checking and writing, or a
+            # value the rules let through does not fit a column: never a traceback.
             message = _("The database refused the import, nothing was written: %(error)s")
             raise CommandError(
                 message % {"error": str(error).splitlines()[0]}, returncode=REJECTED
