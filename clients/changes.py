@@ -17,8 +17,15 @@ a second writer waits at its first client statement until the first commits.
 For this admin (people editing a client now and then, an occasional import
 whose writes take seconds) that wait is short and acceptable; an edit made
 during a large import waits for the import to commit, as it would anyway for
-a client the import changes. Taking the lock before any client row also means
-it cannot deadlock with the clients' own row locks. Readers never wait.
+a client the import changes. The lock is only taken when the import writes
+(``BulkWriter.apply()``, after reading and checking the whole file), not
+while it stages rows. Under gunicorn an edit gives up after
+``DB_STATEMENT_TIMEOUT`` (10 s) with a 503 and can be retried: an import whose
+writes take longer than that should run when nobody is editing. If that ever
+matters, the counter can be split into rows per connection (the ETag reads
+their sum) and the feed ordered by transaction snapshot (``xid8``) instead.
+Taking the lock before any client row also means it cannot deadlock with the
+clients' own row locks. Readers never wait.
 
 **The feed** is the history table (``HistoricalClient``, one row per change
 by either road) read in ``history_id`` order. A row id is drawn when the row
