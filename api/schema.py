@@ -12,7 +12,7 @@ from rest_framework import serializers
 
 from clients.models import BOUNDS
 
-from .serializers import ClientSerializer
+from .serializers import ChangeFeedSerializer, ClientSerializer
 
 PROBLEM = inline_serializer("Problem", {"detail": serializers.CharField()})
 FIELD_ERRORS = {
@@ -38,7 +38,6 @@ client_schema = extend_schema_view(
         responses={
             200: ClientSerializer,
             400: OpenApiResponse(FIELD_ERRORS, description="Invalid query values."),
-            404: OpenApiResponse(PROBLEM, description="No such page."),
             **COMMON,
         }
     ),
@@ -50,4 +49,27 @@ client_schema = extend_schema_view(
             **COMMON,
         },
     ),
+)
+
+change_feed_schema = extend_schema_view(
+    get=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "after",
+                str,
+                description="A `next_cursor` (or a change's `cursor`) this API gave: "
+                "only the changes after it. Without it, from the first change.",
+            ),
+            OpenApiParameter(
+                "limit",
+                {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100},
+                description="Changes per answer.",
+            ),
+        ],
+        responses={
+            200: ChangeFeedSerializer,
+            400: OpenApiResponse(FIELD_ERRORS, description="Invalid `after` or `limit`."),
+            **COMMON,
+        },
+    )
 )

@@ -3,17 +3,22 @@
 import functools
 import hashlib
 
-from django.db.models import Count, Max, Sum
+from django import forms
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
+from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
+from clients import changes
 from clients.filters import ClientFilter
 from clients.models import Client
 
-from .schema import client_schema
-from .serializers import ClientSerializer
+from .pagination import DEFAULT_LIMIT, CodeKeysetPagination, limit_field, validated
+from .schema import change_feed_schema, client_schema
+from .serializers import ChangeSerializer, ClientSerializer
 
 
 def conditional(request, respond, last_modified, *state):
@@ -46,29 +51,31 @@ class ClientViewSet(ReadOnlyModelViewSet):
     queryset = Client.objects.all()
     serializer_class = ClientSerializer
     filterset_class = ClientFilter
+    pagination_class = CodeKeysetPagination
     lookup_field = "code"
     lookup_value_converter = "int"
 
     def list(self, request, *args, **kwargs):
-        """Clients in code order, with the list page's query: `code`, `name` (part of
-        it, ignoring case and accents) and `status`, combined with AND.
+        """Clients in code order, `limit` a page (100 unless said, at most 1,000),
+        with the list page's query: `code`, `name` (part of it, ignoring case and
+        accents) and `status`, combined with AND. `after` gives the clients whose
+        code follows it; `next` is this URL with `after` set to the page's last
+        code (no page numbers, no total: every page costs the same).
 
         Poll with the last `ETag` in `If-None-Match`: 304 while nothing changed.
         """
         # Validate the query first: a bad one is a 400 even to a poller
         # holding a current ETag.
         self.filter_queryset(self.get_queryset())
-        # Clients are never deleted and every change adds one to a version, so
-        # the count and the sum of versions change whenever any page of any
-        # query could, even when a change commits with an older timestamp
-        # than the newest one (a long import). One query.
-        table = self.get_queryset().aggregate(
-            count=Count("pk"), changes=Sum("version"), last_modified=Max("updated_at")
-        )
+        self.paginator.validate(request)
+        # The table's change counter moves with every committed write of any
+        # client, by any road (clients.changes): one primary-key read, whatever
+        # the table's size. It is read before the page, so a change committing
+        # in between gives the new page under the old ETag (one extra 200
+        # later), never the old page under the new one.
+        counter, changed_at = changes.table_state()
         respond = functools.partial(super().list, request, *args, **kwargs)
-        return conditional(
-            request, respond, table["last_modified"], table["count"], table["changes"]
-        )
+        return conditional(request, respond, changed_at, counter, request.get_full_path())
 
     def retrieve(self, request, *args, **kwargs):
         """One client by its code.
@@ -81,4 +88,58 @@ class ClientViewSet(ReadOnlyModelViewSet):
             lambda: Response(self.get_serializer(client).data),
             client.updated_at,
             client.version,
+        )
+
+
+CURSOR_MESSAGE = _("Unknown or damaged cursor: use a next_cursor this API gave, or none.")
+
+
+class CursorField(forms.CharField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        if len(value) > 200:
+            raise forms.ValidationError(CURSOR_MESSAGE, code="cursor")
+        try:
+            return changes.decode_cursor(value)
+        except changes.BadCursor:
+            raise forms.ValidationError(CURSOR_MESSAGE, code="cursor") from None
+
+
+class ChangeFeedForm(forms.Form):
+    after = CursorField(required=False)
+    limit = limit_field()
+
+
+@change_feed_schema
+class ChangeFeedView(APIView):
+    """Every change to a client, in commit order."""
+
+    queryset = Client.objects.all()  # whose view permission reading needs
+
+    def get(self, request):
+        """Every change to a client, in commit order, from the first one recorded
+        (clients that existed before appear through their history).
+
+        Store `next_cursor` and ask again with it in `after`: when nothing is new,
+        `results` is empty and `next_cursor` is the same. Delivery is
+        at-least-once: a consumer that crashes before storing the cursor sees
+        those changes again.
+        """
+        query = validated(ChangeFeedForm, request)
+        position = query["after"] or 0
+        rows = changes.changes_after(position, query["limit"] or DEFAULT_LIMIT)
+        if rows:
+            position = rows[-1].history_id
+        elif not changes.is_known(position):
+            raise ValidationError({"after": [CURSOR_MESSAGE]})
+        # Signing is deterministic: with nothing new, the same cursor comes back.
+        data = {
+            "results": ChangeSerializer(rows, many=True).data,
+            "next_cursor": changes.encode_cursor(position),
+        }
+        delivered = [row.history_id for row in rows]
+        return conditional(
+            request, lambda: Response(data), None, request.get_full_path(), delivered
         )

@@ -3,7 +3,9 @@
 from datetime import datetime, timedelta
 
 import pytest
+from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.http import http_date
 from rest_framework.authtoken.models import Token
@@ -72,7 +74,8 @@ def test_list_gives_every_client_with_the_spec_field_names(service):
         max_inactivity_seconds=300,
     )
     body = service.get(LIST_URL).json()
-    assert body["count"] == 2
+    assert list(body) == ["next", "results"]
+    assert body["next"] is None
     first, second = body["results"]
     assert list(first) == FIELDS
     assert first == {
@@ -113,16 +116,84 @@ def test_detail_of_something_not_a_code_is_404(service, path):
     assert response.json() == {"detail": "No encontrado."}
 
 
-def test_list_is_paginated(service):
+def test_list_pages_follow_the_code_with_after(service):
     ClientFactory.create_batch(101)
     first = service.get(LIST_URL).json()
-    assert first["count"] == 101
+    assert list(first) == ["next", "results"]  # no count, no page numbers
     assert len(first["results"]) == 100
-    assert first["next"].endswith(f"{LIST_URL}?page=2")
+    last_code = first["results"][-1]["code"]
+    assert first["next"] == f"http://testserver{LIST_URL}?after={last_code}"
     second = service.get(first["next"]).json()
     assert len(second["results"]) == 1
-    assert second["previous"] is not None
-    assert service.get(LIST_URL, {"page": 3}).status_code == 404
+    assert second["results"][0]["code"] > last_code
+    assert second["next"] is None
+    all_codes = sorted(Client.objects.values_list("code", flat=True))
+    assert [c["code"] for c in first["results"] + second["results"]] == all_codes
+
+
+def test_after_gives_the_clients_whose_code_follows_it(service, catalogue):
+    assert codes(service.get(LIST_URL, {"after": "2"})) == [3, 4]
+    assert codes(service.get(LIST_URL, {"after": "0"})) == [1, 2, 3, 4]
+    assert codes(service.get(LIST_URL, {"after": "4"})) == []
+    assert codes(service.get(LIST_URL, {"after": "2147483647"})) == []
+
+
+def test_limit_sets_the_page_size_and_next_keeps_it_and_the_query(service, catalogue):
+    body = service.get(LIST_URL, {"limit": "1", "name": "telefon"}).json()
+    assert [c["code"] for c in body["results"]] == [1]
+    assert body["next"] == f"http://testserver{LIST_URL}?after=1&limit=1&name=telefon"
+    body = service.get(body["next"]).json()
+    assert [c["code"] for c in body["results"]] == [2]
+    assert body["next"] is None  # no third match: no empty last page to fetch
+
+
+def test_filters_combine_with_after(service, catalogue):
+    assert codes(service.get(LIST_URL, {"after": "1", "status": "active"})) == [3]
+    assert codes(service.get(LIST_URL, {"after": "1", "code": "1"})) == []
+    assert codes(service.get(LIST_URL, {"after": "1", "name": "telefon"})) == [2]
+
+
+def test_the_default_page_is_100_and_at_most_1000(service):
+    ClientFactory.create_batch(3)
+    assert len(codes(service.get(LIST_URL, {"limit": "1000"}))) == 3
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ({"after": "abc"}, "after"),
+        ({"after": "-1"}, "after"),
+        ({"after": "1.5"}, "after"),
+        ({"after": "2147483648"}, "after"),
+        ({"after": "9" * 40}, "after"),
+        ({"limit": "0"}, "limit"),
+        ({"limit": "-5"}, "limit"),
+        ({"limit": "1001"}, "limit"),
+        ({"limit": "100000"}, "limit"),
+        ({"limit": "x"}, "limit"),
+    ],
+)
+def test_a_bad_after_or_limit_is_a_400_naming_the_parameter(service, catalogue, query, parameter):
+    response = service.get(LIST_URL, query)
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    errors = response.json()
+    assert list(errors) == [parameter]
+    assert errors[parameter] and all(isinstance(m, str) for m in errors[parameter])
+
+
+def test_a_page_is_one_range_read_however_deep(service):
+    """No OFFSET and no COUNT: the first and the last page cost the same queries."""
+    ClientFactory.create_batch(30)
+    last = Client.objects.order_by("-code").values_list("code", flat=True)[5]
+    for query in ({"limit": "5"}, {"limit": "5", "after": str(last)}):
+        with CaptureQueriesContext(connection) as queries:
+            assert len(codes(service.get(LIST_URL, query))) == 5
+        on_clients = [q["sql"] for q in queries if '"clients_client"' in q["sql"]]
+        assert len(on_clients) == 1, on_clients
+        (page,) = on_clients
+        assert "COUNT(" not in page.upper() and "OFFSET" not in page.upper()
+        assert "LIMIT 6" in page
 
 
 # --- Query (same filters as the list page) ------------------------------------
@@ -363,6 +434,26 @@ def test_a_bad_query_is_a_400_even_with_a_current_etag(service, client_record):
     assert revalidate(service, LIST_URL, response, code="abc").status_code == 400
 
 
+@pytest.mark.parametrize("clients", [3, 40])
+def test_a_list_304_reads_the_change_counter_and_no_client(service, clients):
+    """Revalidation costs the same whatever the table holds: the counter's row."""
+    ClientFactory.create_batch(clients)
+    response = service.get(LIST_URL, {"status": "active"})
+    with CaptureQueriesContext(connection) as queries:
+        again = revalidate(service, LIST_URL, response, status="active")
+    assert again.status_code == 304
+    sql = [q["sql"] for q in queries]
+    assert not [q for q in sql if "clients_client" in q and "clients_changecounter" not in q]
+    assert len([q for q in sql if "clients_changecounter" in q]) == 1
+
+
+def test_each_query_has_its_own_etag(service, client_record):
+    plain = service.get(LIST_URL)
+    active = service.get(LIST_URL, {"status": "active"})
+    assert plain["ETag"] != active["ETag"]
+    assert service.get(LIST_URL, headers={"if-none-match": active["ETag"]}).status_code == 200
+
+
 def test_a_304_needs_credentials_too(service, url):
     etag = service.get(url)["ETag"]
     assert APIClient().get(url, headers={"if-none-match": etag}).status_code == 401
@@ -377,10 +468,12 @@ def test_the_schema_is_openapi_for_callers_who_may_read_clients(service):
     assert response.status_code == 200
     schema = response.json()
     assert schema["openapi"].startswith("3.")
-    assert set(schema["paths"]) == {"/api/clients/", "/api/clients/{code}/"}
+    assert set(schema["paths"]) == {"/api/clients/", "/api/clients/{code}/", "/api/changes/"}
     assert {method for path in schema["paths"].values() for method in path} == {"get"}
     list_parameters = {p["name"] for p in schema["paths"]["/api/clients/"]["get"]["parameters"]}
-    assert list_parameters == {"code", "name", "status", "page"}
+    assert list_parameters == {"code", "name", "status", "after", "limit"}
+    feed = schema["paths"]["/api/changes/"]["get"]
+    assert {p["name"] for p in feed["parameters"]} == {"after", "limit"}
     assert list(schema["components"]["schemas"]["Client"]["properties"]) == FIELDS
 
 
