@@ -12,31 +12,23 @@ def test_clients_created_before_history_existed_start_their_history(django_user_
     executor.migrate([("clients", "0002_code_immutable_trigger")])
     author = django_user_model.objects.create(username="autor")
     old_apps = executor.loader.project_state([("clients", "0002_code_immutable_trigger")]).apps
-    old_apps.get_model("clients", "Client").objects.create(
-        code=5,
-        name="Anterior S.A.",
-        name_search="anterior s.a.",
-        sla_optimal_seconds=10,
-        sla_low_seconds=20,
-        max_history_conversations=1,
-        inactivity_alert_attempts=1,
-        max_inactivity_seconds=60,
-        created_at=timezone.now(),
-        updated_at=timezone.now(),
-        updated_by_id=author.pk,
-    )
-    old_apps.get_model("clients", "Client").objects.create(
-        code=6,
-        name="Dos\r\nlíneas\x1b",
-        name_search="dos\r\nlineas\x1b",
-        sla_optimal_seconds=10,
-        sla_low_seconds=20,
-        max_history_conversations=1,
-        inactivity_alert_attempts=1,
-        max_inactivity_seconds=60,
-        created_at=timezone.now(),
-        updated_at=timezone.now(),
-    )
+    for code, name, updated_by_id in [
+        (5, "Anterior S.A.", author.pk),
+        (6, "Dos\r\nlíneas\x1b", None),  # stored before control characters were refused
+    ]:
+        old_apps.get_model("clients", "Client").objects.create(
+            code=code,
+            name=name,
+            name_search=name.casefold(),
+            sla_optimal_seconds=10,
+            sla_low_seconds=20,
+            max_history_conversations=1,
+            inactivity_alert_attempts=1,
+            max_inactivity_seconds=60,
+            created_at=timezone.now(),
+            updated_at=timezone.now(),
+            updated_by_id=updated_by_id,
+        )
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes("clients"))
 
