@@ -64,7 +64,7 @@ def test_export_then_import_into_an_empty_database_exports_the_same_bytes(tmp_pa
     for code, name, status in [
         (1, "Telefónica", "active"),
         (2, 'Comillas "dobles", comas; y punto y coma', "inactive"),
-        (3, "Barra \\ invertida, «comillas» y ‘simples’", "active"),
+        (3, "Barra \\ invertida, «comillas» y ‘simples’", "active"),  # noqa: RUF001 - typographic quotes on purpose
         (4, "=1+1", "active"),
         (5, "'=1+1 ya con apóstrofo", "active"),
         (6, "-menos, +más y @arroba", "inactive"),
