@@ -6,6 +6,7 @@ import hmac
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -38,6 +39,37 @@ def fast_retries(settings):
     settings.WEBHOOKS_TIMEOUT = 0.5
     settings.WEBHOOKS_RETRY_BASE = 0.01
     settings.WEBHOOKS_RETRY_CAP = 0.04
+
+
+@pytest.fixture
+def worker_db(manage, tmp_path):
+    """``manage`` on a fresh copy of its migrated SQLite file, for this test alone."""
+    source = manage.database_url.removeprefix("sqlite:///")
+    copy = tmp_path / "worker.sqlite3"
+    shutil.copyfile(source, copy)
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{copy}"}
+
+    def run_manage(*args):
+        return subprocess.run(
+            [sys.executable, "manage.py", *map(str, args)],
+            cwd=django_settings.BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    def start(*args, **options):
+        return subprocess.Popen(
+            [sys.executable, "manage.py", *args],
+            cwd=django_settings.BASE_DIR,
+            env=env,
+            text=True,
+            **options,
+        )
+
+    run_manage.start = start
+    return run_manage
 
 
 def subscribe(receiver, **fields):
@@ -341,24 +373,16 @@ def test_deliver_webhooks_once_reports_the_attempts(receiver):
 
 
 def test_the_worker_delivers_by_polling_and_exits_0_on_sigterm_after_the_request_in_flight(
-    receiver, manage, tmp_path
+    receiver, worker_db, tmp_path
 ):
     """On a file SQLite database, in a process of its own, as in production."""
-    status = manage("webhooks", "add", receiver.url, "--secret", "k")
+    status = worker_db("webhooks", "add", receiver.url, "--secret", "k")
     assert status.returncode == 0, status.stderr
-    env = {**os.environ, "DATABASE_URL": manage.database_url}
-    worker = subprocess.Popen(
-        [sys.executable, "manage.py", "deliver_webhooks"],
-        cwd=django_settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    worker = worker_db.start("deliver_webhooks", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         assert "Entregando webhooks (sondeo" in worker.stdout.readline()
         receiver.delay = 1.0  # the answer comes a second after the request
-        imported = manage("import_clients", csv_file(tmp_path, row(4242)))
+        imported = worker_db("import_clients", csv_file(tmp_path, row(4242)))
         assert imported.returncode == 0, imported.stderr
         (request,) = receiver.wait_for(1, timeout=10)
         assert json.loads(request["body"])["client"]["code"] == 4242
@@ -371,20 +395,14 @@ def test_the_worker_delivers_by_polling_and_exits_0_on_sigterm_after_the_request
     assert worker.returncode == 0, err
     assert "Traceback" not in err
     assert "Detenido." in out
-    listed = manage("webhooks", "list")
+    listed = worker_db("webhooks", "list")
     assert " 0\n" in listed.stdout  # nothing pending: the in-flight delivery was recorded
     assert "200" in listed.stdout
 
 
-def test_sigint_stops_an_idle_worker_with_status_0(manage):
-    env = {**os.environ, "DATABASE_URL": manage.database_url}
-    worker = subprocess.Popen(
-        [sys.executable, "manage.py", "deliver_webhooks", "--poll", "30"],
-        cwd=django_settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+def test_sigint_stops_an_idle_worker_with_status_0(worker_db):
+    worker = worker_db.start(
+        "deliver_webhooks", "--poll", "30", stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     try:
         worker.stdout.readline()
@@ -523,3 +541,46 @@ def test_the_admin_refuses_a_url_with_credentials(admin_client):
     assert response.status_code == 200
     assert "no puede llevar usuario ni contraseña" in response.content.decode()
     assert not WebhookSubscription.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_readmes_receiver_example_accepts_a_delivery_and_refuses_a_forgery(receiver):
+    sys.path.insert(0, str(django_settings.BASE_DIR / "examples"))
+    try:
+        from webhook_receiver import verify
+    finally:
+        sys.path.pop(0)
+    subscribe(receiver, secret="s3cret")
+    ClientFactory()
+    webhooks.deliver_due()
+    (request,) = receiver.requests
+    header = request["headers"]["X-Clientes-Signature"]
+    assert verify("s3cret", request["body"], header)
+    assert not verify("other", request["body"], header)
+    assert not verify("s3cret", request["body"] + b" ", header)
+
+
+def test_a_worker_killed_mid_delivery_sends_the_change_again_on_restart(
+    receiver, worker_db, tmp_path
+):
+    status = worker_db("webhooks", "add", receiver.url, "--secret", "k")
+    assert status.returncode == 0, status.stderr
+    receiver.script.append("hang")
+    worker = worker_db.start(
+        "deliver_webhooks", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        imported = worker_db("import_clients", csv_file(tmp_path, row(4343)))
+        assert imported.returncode == 0, imported.stderr
+        (first,) = receiver.wait_for(1, timeout=20)
+        worker.kill()  # SIGKILL, in the middle of the request
+        worker.wait(10)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+    again = worker_db("deliver_webhooks", "--once")
+    assert again.returncode == 0, again.stderr
+    requests = receiver.wait_for(2)
+    assert [json.loads(request["body"])["client"]["code"] for request in requests] == [4343] * 2
+    assert requests[1]["headers"]["X-Clientes-Delivery"] == first["headers"]["X-Clientes-Delivery"]
