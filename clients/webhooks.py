@@ -62,6 +62,8 @@ DEFAULTS = {
     "GIVE_UP_AFTER": 24 * 3600.0,  # the head failing this long: the subscription is failing
     "POLL_SQLITE": 0.25,  # without LISTEN/NOTIFY
     "POLL_NOTIFY": 5.0,  # with it, in case a notification is lost
+    "BATCH": 20,  # changes sent to one subscription in a row, at most …
+    "BATCH_SECONDS": 0.5,  # … and for this long, before the next one's turn
 }
 #: Bytes of an answer's body read (to name the result); the rest is never read.
 MAX_BODY_READ = 1024
@@ -181,50 +183,78 @@ def record(subscription, outcome, head, now):
         else:
             delay = datetime.timedelta(seconds=retry_delay(subscription.attempts))
             subscription.next_attempt_at = now + delay
-    subscription.save(
-        update_fields=[
-            "position",
-            "attempts",
-            "next_attempt_at",
-            "failing_since",
-            "failing",
-            "last_attempt_at",
-            "last_result",
-        ]
+    fields = [
+        "position",
+        "attempts",
+        "next_attempt_at",
+        "failing_since",
+        "failing",
+        "last_attempt_at",
+        "last_result",
+    ]
+    WebhookSubscription.objects.filter(pk=subscription.pk).update(
+        **{field: getattr(subscription, field) for field in fields}
     )
 
 
-def attempt(subscription):
-    """POST the subscription's head and record the outcome; False if it had none."""
-    rows = changes.changes_after(subscription.position, 1)
-    if not rows:
-        return False
-    head = rows[0]
-    body = body_of(head)
-    outcome = post(
-        subscription.url, body, headers_for(subscription, head, body), setting("TIMEOUT")
-    )
-    logger.info("Webhook %s: change %s → %s", subscription.pk, head.history_id, outcome.result)
-    record(subscription, outcome, head, timezone.now())
-    return True
+class Bodies(dict):
+    """The bodies of the changes a round of deliveries has sent, by history id:
+    each change is serialized once, whatever the number of subscriptions."""
+
+    def of(self, row):
+        body = self.get(row.history_id)
+        if body is None:
+            if len(self) >= 1000:
+                self.clear()
+            body = self[row.history_id] = body_of(row)
+        return body
 
 
-def deliver_next(now=None):
-    """One attempt for one due subscription; False when none is due."""
+def attempt(subscription, should_stop=lambda: False, bodies=None):
+    """POST the subscription's next changes in order, recording each outcome,
+    until one fails, ``BATCH`` were sent or ``BATCH_SECONDS`` passed (so
+    that the other subscriptions get their turn); how many requests were made."""
+    rows = changes.changes_after(subscription.position, int(setting("BATCH")))
+    deadline = time.monotonic() + setting("BATCH_SECONDS")
+    made = 0
+    for row in rows:
+        body = (bodies if bodies is not None else Bodies()).of(row)
+        outcome = post(
+            subscription.url, body, headers_for(subscription, row, body), setting("TIMEOUT")
+        )
+        made += 1
+        log = logger.debug if outcome.ok else logger.info
+        log("Webhook %s: change %s → %s", subscription.pk, row.history_id, outcome.result)
+        record(subscription, outcome, row, timezone.now())
+        if not outcome.ok or should_stop() or time.monotonic() > deadline:
+            break
+    return made
+
+
+def deliver_next(now=None, should_stop=lambda: False, bodies=None):
+    """Attempts for one due subscription; 0 when none is due."""
     now = now or timezone.now()
     if connection.vendor == "postgresql":
         with transaction.atomic():
+            # Losing the last positions to a database crash only means sending
+            # those changes again (at-least-once), so no need to wait for the
+            # disk on each commit.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
             subscription = due(now).select_for_update(skip_locked=True, of=("self",)).first()
-            return subscription is not None and attempt(subscription)
+            return 0 if subscription is None else attempt(subscription, should_stop, bodies)
     subscription = due(now).first()
-    return subscription is not None and attempt(subscription)
+    return 0 if subscription is None else attempt(subscription, should_stop, bodies)
 
 
 def deliver_due(should_stop=lambda: False):
     """Every attempt due now (retries scheduled later wait); how many were made."""
-    start, made = timezone.now(), 0
-    while not should_stop() and deliver_next(start):
-        made += 1
+    start, made, bodies = timezone.now(), 0, Bodies()
+    while not should_stop():
+        made_now = deliver_next(start, should_stop, bodies)
+        if not made_now:
+            break
+        made += made_now
     return made
 
 
