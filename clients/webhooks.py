@@ -216,7 +216,7 @@ def attempt(subscription, should_stop=lambda: False, bodies=None):
     that the other subscriptions get their turn); how many requests were made."""
     rows = changes.changes_after(subscription.position, int(setting("BATCH")))
     deadline = time.monotonic() + setting("BATCH_SECONDS")
-    made = 0
+    made, unsaved = 0, None
     for row in rows:
         body = (bodies if bodies is not None else Bodies()).of(row)
         outcome = post(
@@ -225,9 +225,18 @@ def attempt(subscription, should_stop=lambda: False, bodies=None):
         made += 1
         log = logger.debug if outcome.ok else logger.info
         log("Webhook %s: change %s → %s", subscription.pk, row.history_id, outcome.result)
-        record(subscription, outcome, row, timezone.now())
+        if outcome.ok and connection.in_atomic_block:
+            # Saved once, at the end: the claim's transaction commits them together.
+            unsaved = (outcome, row, timezone.now())
+        else:
+            if unsaved and not outcome.ok:
+                record(subscription, *unsaved)
+            unsaved = None
+            record(subscription, outcome, row, timezone.now())
         if not outcome.ok or should_stop() or time.monotonic() > deadline:
             break
+    if unsaved:
+        record(subscription, *unsaved)
     return made
 
 
