@@ -8,18 +8,22 @@ attempts, when the next one is due, since when it fails. Each attempt sends
 the head and nothing else, so a subscription's changes arrive in feed order
 (commit order), and a receiver that fails holds back its own queue only.
 
-**One attempt** (``deliver_next``): claim a subscription that is active, not
+**One claim** (``deliver_next``): claim a subscription that is active, not
 failing, due and behind the feed; POST its head; on a 2xx move ``position``
-past it, else schedule a retry with exponential backoff (``RETRY_BASE``
-doubling up to ``RETRY_CAP``); once the head has failed for ``GIVE_UP_AFTER``
-the subscription is marked failing and waits for ``webhooks retry ID``.
+past it and go on with the next change, else schedule a retry with
+exponential backoff (``RETRY_BASE`` doubling up to ``RETRY_CAP``); once the
+head has failed for ``GIVE_UP_AFTER`` the subscription is marked failing and
+waits for ``webhooks retry ID``.
 
 **Claims.** On PostgreSQL the subscription's row is claimed with ``SELECT …
 FOR UPDATE SKIP LOCKED`` and the lock is held, in a transaction, through the
-POST until its outcome is saved: two workers never send the same head, and a
-worker killed mid-request releases the lock as its connection drops, with
+POST until its outcome is saved: two workers never send the same change, and
+a worker killed mid-request releases the lock as its connection drops, with
 ``position`` unmoved, so the change is sent again (at-least-once, nothing
-skipped). The open transaction lasts at most the request's timeout. SQLite
+skipped). A claim sends up to ``BATCH`` changes in a row (or for
+``BATCH_SECONDS``) and saves the new position once, when its transaction
+commits: a crash repeats at most those. The open transaction lasts at most
+``BATCH_SECONDS`` plus one request's timeout. SQLite
 has no row locks, and holding a transaction there through a request would
 block every writer of the database: the worker reads, POSTs, then saves, so
 run a single worker on SQLite.
