@@ -124,9 +124,11 @@ def post(url, body, headers, timeout):
     conn = connection_class(parts.hostname, parts.port, timeout=timeout)
     try:
         conn.request("POST", target, body=body, headers={**headers, "Connection": "close"})
-        conn.sock.settimeout(max(0.01, deadline - time.monotonic()))
+        # Kept: getresponse() drops conn.sock when the server says it will close.
+        sock = conn.sock
+        sock.settimeout(max(0.01, deadline - time.monotonic()))
         response = conn.getresponse()
-        conn.sock.settimeout(max(0.01, deadline - time.monotonic()))
+        sock.settimeout(max(0.01, deadline - time.monotonic()))
         response.read(MAX_BODY_READ)  # a huge body is cut off here
         status = response.status
     except TimeoutError:

@@ -224,6 +224,16 @@ def test_a_huge_answer_is_not_read(receiver):
 
 
 @pytest.mark.django_db
+def test_an_answer_that_closes_the_connection_is_read(receiver):
+    subscription = subscribe(receiver)
+    ClientFactory()
+    receiver.script.append("close")
+    webhooks.deliver_due()
+    subscription.refresh_from_db()
+    assert (subscription.last_result, subscription.pending()) == ("200", 0)
+
+
+@pytest.mark.django_db
 def test_a_closed_port_is_a_connection_error_and_retried(receiver):
     subscription = WebhookSubscription.objects.create(url="http://127.0.0.1:9/hooks")
     ClientFactory()

@@ -9,8 +9,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 class Receiver:
     """Answers each POST with the next scripted answer (200 when none is left):
-    a status code, ``"hang"`` (no answer until the test ends), ``"redirect"``
-    or ``"huge"`` (200 with a body of many megabytes)."""
+    a status code, ``"hang"`` (no answer until the test ends), ``"redirect"``,
+    ``"huge"`` (200 with a body of many megabytes) or ``"close"`` (200 with
+    ``Connection: close``)."""
 
     def __init__(self):
         self.requests = []
@@ -51,6 +52,14 @@ class Receiver:
                     self.send_header("Location", f"http://127.0.0.1:{receiver.port}/moved")
                     self.send_header("Content-Length", "0")
                     self.end_headers()
+                    return
+                if answer == "close":  # as many servers answer "Connection: close"
+                    self.send_response(200)
+                    self.send_header("Connection", "close")
+                    self.send_header("Content-Length", "2")
+                    self.end_headers()
+                    self.wfile.write(b"ok")
+                    self.close_connection = True
                     return
                 if answer == "huge":
                     chunk, chunks = b"x" * 1_048_576, 64
