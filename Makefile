@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run serve test screenshots lint format messages clean
+.PHONY: run serve worker test screenshots lint format messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ serve: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput
 	$(BIN)/gunicorn config.wsgi --config gunicorn.conf.py
+
+## The webhook worker, beside `make serve` (see README, "Running in production")
+worker: $(VENV)/.installed
+	$(BIN)/python manage.py deliver_webhooks
 
 ## Run the whole test suite (on the database DATABASE_URL names; SQLite by default)
 test: $(VENV)/.installed-dev

@@ -2,9 +2,11 @@
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import CLIENT_FIELDS, Client
+from . import webhooks
+from .models import CLIENT_FIELDS, Client, WebhookSubscription
 
 
 @admin.register(Client)
@@ -51,3 +53,50 @@ class ClientAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         obj.record_change_by(request.user)
         super().save_model(request, obj, form, change)
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(admin.ModelAdmin):
+    """Subscriptions and how their delivery stands; the secret is shown only when adding."""
+
+    list_display = [
+        "id",
+        "name",
+        "url",
+        "active",
+        "failing",
+        "last_attempt_at",
+        "last_result",
+        "pending",
+    ]
+    list_filter = ["active", "failing"]
+    readonly_fields = [
+        "position",
+        "pending",
+        "attempts",
+        "next_attempt_at",
+        "failing_since",
+        "failing",
+        "last_attempt_at",
+        "last_result",
+    ]
+    actions = ["resume"]
+
+    def get_fields(self, request, obj=None):
+        editable = ["name", "url", "active"]
+        if obj is None:
+            return [*editable, "secret"]
+        return [*editable, *self.readonly_fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    @admin.display(description=_("pending changes"))
+    def pending(self, obj):
+        return obj.pending()
+
+    @admin.action(description=_("Resume the deliveries of the selected webhooks"))
+    def resume(self, request, queryset):
+        for subscription in queryset:
+            webhooks.resume(subscription)
+        self.message_user(request, _("Deliveries resumed."))

@@ -357,3 +357,120 @@ class Client(models.Model):
     def record_change_by(self, user):
         """Remember who makes the next change; ``save()`` stamps it as its author."""
         self._changed_by = user
+
+
+# --- Webhooks -------------------------------------------------------------------
+
+WEBHOOK_URL_MAX_LENGTH = 2000
+
+
+def validate_webhook_url(value):
+    """An ``http`` or ``https`` URL with a host and no credentials in it.
+
+    Hand-written rather than Django's ``URLValidator``, which refuses the
+    dotless host names (``http://inbound-panel:8080/hooks``) that services
+    inside the platform's network have.
+    """
+    from urllib.parse import urlsplit
+
+    if any(character.isspace() or ord(character) < 32 for character in value):
+        raise ValidationError(_("The URL cannot contain spaces."), code="spaces")
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        raise ValidationError(_("This is not a valid URL."), code="invalid") from None
+    if parts.scheme.lower() not in {"http", "https"}:
+        raise ValidationError(_("The URL must start with http:// or https://."), code="scheme")
+    if parts.username is not None or parts.password is not None:
+        raise ValidationError(
+            _("The URL cannot contain a user name or password; the secret signs each request."),
+            code="credentials",
+        )
+    if not parts.hostname or port == 0:
+        raise ValidationError(_("This is not a valid URL."), code="invalid")
+    if parts.fragment:
+        raise ValidationError(_("The URL cannot have a #fragment."), code="fragment")
+
+
+def generate_webhook_secret():
+    """A random HMAC key: 256 bits, URL-safe text."""
+    import secrets
+
+    return secrets.token_urlsafe(32)
+
+
+class WebhookSubscription(models.Model):
+    """A receiver of every client change, and where its delivery stands.
+
+    ``position`` is the ``history_id`` of the last change delivered (the change
+    feed's position, ``clients.changes``); the next change after it is the
+    *head*, and the other fields describe its delivery: how many attempts
+    failed, when the next one is due, and since when it fails. The worker
+    (``clients.webhooks``) moves ``position`` on a 2xx and nothing else does.
+    """
+
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    url = models.CharField(
+        _("URL"),
+        max_length=WEBHOOK_URL_MAX_LENGTH,
+        validators=[validate_webhook_url],
+        help_text=_("http:// or https://; each change is POSTed to it as JSON."),
+    )
+    secret = models.CharField(
+        _("secret"),
+        max_length=200,
+        default=generate_webhook_secret,
+        help_text=_("Key of the HMAC-SHA256 signature in X-Clientes-Signature."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    position = models.BigIntegerField(
+        _("last change delivered"),
+        editable=False,
+        help_text=_("History id of the last change delivered; new subscriptions start at the end."),
+    )
+    attempts = models.PositiveIntegerField(_("failed attempts"), default=0, editable=False)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, editable=False)
+    failing_since = models.DateTimeField(_("failing since"), null=True, editable=False)
+    failing = models.BooleanField(
+        _("failing"),
+        default=False,
+        editable=False,
+        help_text=_("Retries gave up; 'webhooks retry ID' resumes the deliveries."),
+    )
+    last_attempt_at = models.DateTimeField(_("last delivery"), null=True, editable=False)
+    last_result = models.CharField(_("last result"), max_length=200, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(url__istartswith="http://")
+                | models.Q(url__istartswith="https://"),
+                name="clients_webhook_url_http",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(secret=""), name="clients_webhook_secret_not_empty"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pk} · {self.name or self.url}"
+
+    def save(self, *args, **kwargs):
+        if self.position is None:
+            # Starts with the changes made from now on, not with all history.
+            self.position = latest_history_id()
+        super().save(*args, **kwargs)
+
+    def pending(self):
+        """How many changes wait to be delivered to this subscription."""
+        return Client.history.model.objects.filter(history_id__gt=self.position).count()
+
+
+def latest_history_id():
+    last = Client.history.model.objects.order_by("-history_id").values("history_id").first()
+    return last["history_id"] if last else 0

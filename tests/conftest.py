@@ -69,4 +69,5 @@ def manage(tmp_path_factory):
         )
 
     assert manage("migrate", "--noinput").returncode == 0
+    manage.database_url = env["DATABASE_URL"]
     return manage

@@ -169,3 +169,46 @@ def create_change_counter(apps, schema_editor):
 
 def drop_change_counter(apps, schema_editor):
     _run(COUNTER_DROP, schema_editor)
+
+
+# --- The webhook worker's wake-up call ---------------------------------------
+#
+# After each statement that inserts history rows, a NOTIFY on this channel;
+# PostgreSQL delivers it when (and only if) the transaction commits, so the
+# worker (``clients.webhooks``), which LISTENs, wakes as soon as a change can
+# be read. SQLite has no such thing: the worker polls there.
+
+NOTIFY_CHANNEL = "clients_changes"
+
+NOTIFY_CREATE = {
+    "postgresql": [
+        f"""
+        CREATE OR REPLACE FUNCTION clients_notify_change() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_notify('{NOTIFY_CHANNEL}', '');
+            RETURN NULL;
+        END $$;
+        """,
+        "DROP TRIGGER IF EXISTS clients_historicalclient_notify ON clients_historicalclient;",
+        """
+        CREATE TRIGGER clients_historicalclient_notify
+        AFTER INSERT ON clients_historicalclient
+        FOR EACH STATEMENT EXECUTE FUNCTION clients_notify_change();
+        """,
+    ],
+}
+NOTIFY_DROP = {
+    "postgresql": [
+        "DROP TRIGGER IF EXISTS clients_historicalclient_notify ON clients_historicalclient;",
+        "DROP FUNCTION IF EXISTS clients_notify_change();",
+    ],
+}
+
+
+def create_change_notify(apps, schema_editor):
+    _run(NOTIFY_CREATE, schema_editor)
+
+
+def drop_change_notify(apps, schema_editor):
+    _run(NOTIFY_DROP, schema_editor)

@@ -1,0 +1,60 @@
+"""``manage.py deliver_webhooks [--once]``: the worker that POSTs the client changes."""
+
+import signal
+
+from django.core.management.base import CommandError
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from clients import webhooks
+
+from ..base import ClientCommand
+
+
+class Command(ClientCommand):
+    help = (
+        "Deliver every client change to the webhook subscriptions; runs until SIGTERM "
+        "or SIGINT (the request in flight is finished first)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--once", action="store_true", help="Deliver what is due now, then exit."
+        )
+        parser.add_argument(
+            "--poll",
+            type=float,
+            metavar="SECONDS",
+            help="Look for changes at least this often (default: 0.25 s, 5 s with "
+            "PostgreSQL LISTEN/NOTIFY).",
+        )
+
+    def handle(self, *args, once, poll, **options):
+        if poll is not None and poll <= 0:
+            raise CommandError(_("--poll must be a positive number of seconds."))
+        if once:
+            made = webhooks.deliver_due()
+            self.stdout.write(_("Delivery attempts: %(count)s.") % {"count": made})
+            return
+        stopping = []
+        waiter = webhooks.Waiter(poll)
+
+        def stop(signum, frame):
+            stopping.append(signum)
+            waiter.wake()
+
+        previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+        how = _("LISTEN/NOTIFY") if waiter.listening else _("polling")
+        self.stdout.write(
+            _("Delivering webhooks (%(how)s, every %(poll)s s at most); stop with Ctrl+C.")
+            % {"how": how, "poll": f"{waiter.poll:g}"}
+        )
+        self.stdout.flush()
+        try:
+            webhooks.run(lambda: bool(stopping), waiter)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            waiter.close()
+            connection.close()
+        self.stdout.write(_("Stopped."))
