@@ -6,9 +6,12 @@ every stored column, can use them without importing the model.
 
 import unicodedata
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
 from django.utils.deconstruct import deconstructible
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 #: The most characters that folding turns one character into: U+FDFA (ﷺ)
@@ -94,3 +97,29 @@ class SearchKeyField(models.CharField):
         kwargs["source"] = self.source
         kwargs.pop("editable", None)
         return name, path, args, kwargs
+
+
+class WordChoiceField(models.CharField):
+    """A choice that people may type as a word of their language: ``Activo``
+    or ``inactivo`` as well as ``active``, in any case.
+
+    ``to_python`` turns the value, or any language's label of it, into the
+    value stored; anything else is left as typed, for the choices' check to
+    name it.
+    """
+
+    @cached_property
+    def words(self):
+        words = {}
+        for value, label in self.flatchoices:
+            words[str(value).casefold()] = value
+            for language, _name in settings.LANGUAGES:
+                with translation.override(language):
+                    words[str(label).casefold()] = value
+        return words
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if isinstance(value, str):
+            return self.words.get(value.strip().casefold(), value)
+        return value

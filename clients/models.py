@@ -28,6 +28,7 @@ from .fields import (
     SearchKeyField,
     TrimmedCharField,
     VisibleTextValidator,
+    WordChoiceField,
     normalize_for_search,
 )
 
@@ -180,8 +181,14 @@ class Client(models.Model):
         validators=bounded("max_inactivity_seconds"),
         help_text=_("Idle time after which the inactivity alert is sent."),
     )
-    status = models.CharField(
-        _("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE
+    status = WordChoiceField(
+        _("status"),
+        max_length=8,
+        choices=Status.choices,
+        default=Status.ACTIVE,
+        error_messages={
+            "invalid_choice": _("“%(value)s” is not a status: use active or inactive."),
+        },
     )
     # Set by ``save()`` and the bulk writer alike, from ``writing.stamps()``.
     created_at = models.DateTimeField(_("created at"), editable=False)

@@ -117,7 +117,8 @@ def test_each_rejection_names_row_column_and_the_models_message(tmp_path):
         "Asegúrese de que este valor es menor o igual a 100.",
         "Fila 4, columna name: Este campo no puede estar vacío.",
         "Fila 4, columna sla_optimal_seconds: Asegúrese de que este valor es mayor o igual a 1.",
-        "Fila 5, columna status: Valor 'paused' no es una opción válida.",
+        "Fila 5, columna status: «paused» no es un estado: use activo o inactivo "
+        "(active o inactive).",
         "Fila 6, columna sla_optimal_seconds: “abc”: el valor debería ser un numero entero",
     ]
     # Nothing was written, and the summary says so (the one valid row is not "created").
@@ -404,3 +405,12 @@ def test_a_value_the_database_refuses_is_one_line_and_nothing_is_written(tmp_pat
     assert err.startswith("La base de datos rechazó la importación; no se escribió nada:")
     assert "\n" not in err
     assert stored() == []
+
+
+def test_status_may_be_written_as_the_spanish_word_in_any_case(tmp_path):
+    path = csv_file(
+        tmp_path, row(1, status="Activo"), row(2, status="INACTIVO"), row(3, status="inactive")
+    )
+    status, _, _ = run("import_clients", path)
+    assert status == 0
+    assert [status for _, _, status in stored()] == ["active", "inactive", "inactive"]

@@ -56,7 +56,7 @@ def test_set_status_names_the_user(make_user):
         ("abc", "inactive", "Código no válido abc: “abc”: el valor debería ser un numero entero"),
         ("9" * 30, "inactive", "es menor o igual a 2147483647."),
         ("-1", "inactive", "es mayor o igual a 1."),
-        ("7", "paused", "Valor 'paused' no es una opción válida."),
+        ("7", "paused", "«paused» no es un estado: use activo o inactivo (active o inactive)."),
     ],
 )
 def test_set_status_refuses_unknown_codes_and_statuses(code, new_status, message):
@@ -65,6 +65,23 @@ def test_set_status_refuses_unknown_codes_and_statuses(code, new_status, message
     assert status == 1
     assert message in err
     assert Client.objects.get().status == "active"
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("inactivo", "inactive"),
+        ("INACTIVO", "inactive"),
+        ("Inactive", "inactive"),
+        ("activo", "active"),
+    ],
+)
+def test_set_status_takes_the_spanish_words_in_any_case(typed, stored):
+    ClientFactory(code=7, status="active" if stored == "inactive" else "inactive")
+    status, out, _ = run("set_client_status", "7", typed)
+    assert status == 0
+    assert Client.objects.get().status == stored
+    assert "estado cambiado a" in out
 
 
 def test_set_status_exit_status_as_a_process(manage):

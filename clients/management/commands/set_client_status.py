@@ -1,4 +1,4 @@
-"""``manage.py set_client_status CODE active|inactive``: clients are deactivated, never deleted."""
+"""``manage.py set_client_status CODE activo|inactivo``: clients are deactivated, never deleted."""
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
@@ -10,16 +10,23 @@ from ..base import ClientChangeCommand, system_user
 
 
 class Command(ClientChangeCommand):
-    help = "Set the status of the client with code CODE to active or inactive."
+    help = (
+        "Set the status of the client with code CODE to active or inactive "
+        "(activo or inactivo, in any case)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("code", metavar="CODE")
-        parser.add_argument("status", metavar="{active,inactive}")
+        parser.add_argument("status", metavar="{activo,inactivo}")
         super().add_arguments(parser)
 
     def handle(self, *args, code, status, **options):
         user = self.named_user(options["user"])
         client = self.client_with(code)
+        try:  # The model's word for it: "Inactivo" is inactive.
+            status = Client._meta.get_field("status").clean(status, client)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
         if client.status == status:
             message = _("Client %(client)s: the status was already %(status)s.")
         else:
