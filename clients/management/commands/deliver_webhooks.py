@@ -32,29 +32,34 @@ class Command(ClientCommand):
     def handle(self, *args, once, poll, **options):
         if poll is not None and poll <= 0:
             raise CommandError(_("--poll must be a positive number of seconds."))
-        if once:
-            made = webhooks.deliver_due()
-            self.stdout.write(_("Delivery attempts: %(count)s.") % {"count": made})
-            return
         stopping = []
-        waiter = webhooks.Waiter(poll)
+        waiter = None if once else webhooks.Waiter(poll)
 
         def stop(signum, frame):
             stopping.append(signum)
-            waiter.wake()
+            if waiter is not None:
+                waiter.wake()
 
         previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            if once:
+                made = webhooks.deliver_due(lambda: bool(stopping))
+                self.stdout.write(_("Delivery attempts: %(count)s.") % {"count": made})
+            else:
+                self.run_worker(waiter, stopping)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+            if waiter is not None:
+                waiter.close()
+                connection.close()
+
+    def run_worker(self, waiter, stopping):
         how = _("LISTEN/NOTIFY") if waiter.listening else _("polling")
         self.stdout.write(
             _("Delivering webhooks (%(how)s, every %(poll)s s at most); stop with Ctrl+C.")
             % {"how": how, "poll": f"{waiter.poll:g}"}
         )
         self.stdout.flush()
-        try:
-            webhooks.run(lambda: bool(stopping), waiter)
-        finally:
-            for sig, handler in previous.items():
-                signal.signal(sig, handler)
-            waiter.close()
-            connection.close()
+        webhooks.run(lambda: bool(stopping), waiter)
         self.stdout.write(_("Stopped."))
