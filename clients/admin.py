@@ -70,16 +70,7 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
         "pending",
     ]
     list_filter = ["active", "failing"]
-    readonly_fields = [
-        "position",
-        "pending",
-        "attempts",
-        "next_attempt_at",
-        "failing_since",
-        "failing",
-        "last_attempt_at",
-        "last_result",
-    ]
+    readonly_fields = ["pending", *WebhookSubscription.DELIVERY_STATE]
     actions = ["resume"]
 
     def get_fields(self, request, obj=None):

@@ -417,6 +417,17 @@ class WebhookSubscription(models.Model):
     (``clients.webhooks``) moves ``position`` on a 2xx and nothing else does.
     """
 
+    #: The fields that say where delivery stands: the worker writes them, people read them.
+    DELIVERY_STATE = (
+        "position",
+        "attempts",
+        "next_attempt_at",
+        "failing_since",
+        "failing",
+        "last_attempt_at",
+        "last_result",
+    )
+
     name = models.CharField(_("name"), max_length=100, blank=True)
     url = models.CharField(
         _("URL"),

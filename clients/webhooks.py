@@ -189,17 +189,8 @@ def record(subscription, outcome, head, now):
         else:
             delay = datetime.timedelta(seconds=retry_delay(subscription.attempts))
             subscription.next_attempt_at = now + delay
-    fields = [
-        "position",
-        "attempts",
-        "next_attempt_at",
-        "failing_since",
-        "failing",
-        "last_attempt_at",
-        "last_result",
-    ]
     WebhookSubscription.objects.filter(pk=subscription.pk).update(
-        **{field: getattr(subscription, field) for field in fields}
+        **{field: getattr(subscription, field) for field in WebhookSubscription.DELIVERY_STATE}
     )
 
 
