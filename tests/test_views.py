@@ -389,3 +389,10 @@ def test_edit_form_keeps_the_clients_own_code(manager_client, client_record):
     ClientFactory(code=900)
     html = manager_client.get(update_url(700)).content.decode()
     assert 'name="code" value="700"' in html
+
+
+def test_each_row_links_to_the_clients_history(manager_client):
+    ClientFactory(code=1, name="Telefónica")
+    html = manager_client.get("/administracion/clientes/").content.decode()
+    assert 'href="/administracion/clientes/1/historial/"' in html
+    assert 'aria-label="Historial de cambios Telefónica"' in html
