@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, UpdateView
@@ -53,6 +54,8 @@ class ClientListView(PermissionRequiredMixin, FilterView):
         return {
             **context,
             "headers": list(columns.headers(self.request.GET.get("sort"))),
+            # Nothing found by a query is not the same as no clients at all.
+            "is_query": any(self.request.GET.get(name) for name in self.filterset.form.fields),
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
         }
 
@@ -96,7 +99,17 @@ class ClientFormMixin(PermissionRequiredMixin, SuccessMessageMixin):
         return self.form_invalid(form)
 
     def get_success_message(self, cleaned_data):
-        return self.success_message % {"code": self.object.code, "name": self.object.name}
+        """The confirmation, with links to the client: the list the user returns
+        to may no longer show it (a query that a renamed client left)."""
+        code = self.object.code
+        return format_html(
+            '{} <a class="alert-link" href="{}">{}</a> · <a class="alert-link" href="{}">{}</a>',
+            self.success_message % {"code": code, "name": self.object.name},
+            reverse("clients:update", args=[code]),
+            _("Edit"),
+            reverse("clients:history", args=[code]),
+            _("Change history"),
+        )
 
     @cached_property
     def return_url(self):

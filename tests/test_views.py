@@ -6,10 +6,11 @@ from urllib.parse import quote
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from clients.models import Client
 
-from .factories import ClientFactory
+from .factories import ClientFactory, form_data
 from .html import shows
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,8 @@ def listed_codes(response):
 
 
 def messages_of(response):
-    return [str(message) for message in get_messages(response.wsgi_request)]
+    """The messages as read on the page, without their links' markup."""
+    return [strip_tags(str(message)) for message in get_messages(response.wsgi_request)]
 
 
 def test_urls_match_the_contract():
@@ -228,7 +230,9 @@ def test_create_saves_an_active_client_and_confirms(manager_client, manager, val
     assert client.name == "Telefónica"
     assert client.status == "active"
     assert client.created_by == client.updated_by == manager
-    assert messages_of(response) == ["Cliente creado: 501 · Telefónica"]
+    assert messages_of(response) == [
+        "Cliente creado: 501 · Telefónica Editar · Historial de cambios"
+    ]
 
 
 def test_create_returns_to_the_list_with_the_previous_query(manager_client, valid_data):
@@ -329,7 +333,9 @@ def test_edit_saves_changes_and_status_and_confirms(manager_client, client_recor
     assert client_record.status == "inactive"
     assert client_record.max_inactivity_seconds == 86_400
     assert client_record.updated_by == editor
-    assert messages_of(response) == ["Cliente actualizado: 700 · Ñandú Internacional"]
+    assert messages_of(response) == [
+        "Cliente actualizado: 700 · Ñandú Internacional Editar · Historial de cambios"
+    ]
 
 
 def test_edit_never_changes_the_code_even_if_posted(manager_client, client_record):
@@ -396,3 +402,23 @@ def test_each_row_links_to_the_clients_history(manager_client):
     html = manager_client.get("/administracion/clientes/").content.decode()
     assert 'href="/administracion/clientes/1/historial/"' in html
     assert 'aria-label="Historial de cambios Telefónica"' in html
+
+
+def test_after_an_edit_the_message_links_to_the_client_the_query_no_longer_finds(manager_client):
+    ClientFactory(code=700, name="Telefónica")
+    back = "/administracion/clientes/?name=telefonica"
+    data = {**form_data(name="Movistar <b>", status="active"), "version": "1", "next": back}
+    response = manager_client.post("/administracion/clientes/700/editar/", data, follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == back
+    assert "Cliente actualizado: 700 · Movistar &lt;b&gt;" in html
+    assert '<a class="alert-link" href="/administracion/clientes/700/editar/">Editar</a>' in html
+    assert 'href="/administracion/clientes/700/historial/">Historial de cambios</a>' in html
+    assert 'Ningún cliente coincide con la consulta. <a href="/administracion/clientes/">' in html
+    assert "No hay clientes." not in html
+
+
+def test_an_empty_list_without_a_query_says_there_are_no_clients(manager_client):
+    html = manager_client.get("/administracion/clientes/").content.decode()
+    assert "No hay clientes." in html
+    assert "coincide con la consulta" not in html
