@@ -21,7 +21,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 ## Set everything up and serve the app with demo data at http://$(HOST)
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo --host $(HOST)
 	$(BIN)/python manage.py runserver $(HOST)
 
 ## Serve as in production: migrate, collect static files, gunicorn (see README)

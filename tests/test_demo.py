@@ -11,9 +11,9 @@ from clients.models import Client
 pytestmark = pytest.mark.django_db
 
 
-def load_demo():
+def load_demo(*args):
     out = io.StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", *args, stdout=out)
     return out.getvalue()
 
 
@@ -46,3 +46,9 @@ def test_demo_refuses_to_run_in_production(settings):
     with pytest.raises(CommandError, match="DEBUG"):
         load_demo()
     assert not get_user_model().objects.filter(username="admin").exists()
+
+
+def test_the_login_line_names_the_host_the_server_listens_on(settings):
+    """``make run HOST=127.0.0.1:8001`` passes its host: the line must not send people to 8000."""
+    settings.DEBUG = True
+    assert "Log in at http://127.0.0.1:8001/ as admin" in load_demo("--host", "127.0.0.1:8001")

@@ -26,7 +26,14 @@ DEMO_CLIENTS = [
 class Command(BaseCommand):
     help = "Create the demo admin login and demo clients (development only; idempotent)."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--host",
+            default="127.0.0.1:8000",
+            help="Where the server will listen, for the login line (make run passes its HOST).",
+        )
+
+    def handle(self, *args, host, **options):
         if not settings.DEBUG:
             raise CommandError("load_demo only runs with DEBUG on: it creates a known password.")
         with transaction.atomic():
@@ -46,7 +53,7 @@ class Command(BaseCommand):
             login = f"{DEMO_USERNAME} / {DEMO_PASSWORD}"
         else:
             login = f"{DEMO_USERNAME} (with the password you gave it)"
-        self.stdout.write(self.style.SUCCESS(f"Log in at http://127.0.0.1:8000/ as {login}"))
+        self.stdout.write(self.style.SUCCESS(f"Log in at http://{host}/ as {login}"))
 
     def ensure_admin(self):
         user_model = get_user_model()
