@@ -230,26 +230,9 @@ def report(arguments, measured):
     return "\n".join(lines) + "\n"
 
 
-def ensure_database(database_url):
-    """Create the benchmark's database if missing (CREATE DATABASE needs autocommit)."""
-    import psycopg2
-
-    name = database_url.rsplit("/", 1)[1]
-    admin = psycopg2.connect(database_url.rsplit("/", 1)[0] + "/postgres")
-    try:
-        admin.autocommit = True
-        with admin.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            if not cursor.fetchone():
-                cursor.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        admin.close()
-
-
 def main():
     arguments = parse_arguments()
-    ensure_database(arguments.database_url)
-    list_pages.setup_django(arguments.database_url)
+    list_pages.setup_django(arguments.database_url)  # creates the database if missing
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(list_pages.WRK_SCRIPT)
     measured = {}

@@ -109,15 +109,20 @@ def setup_django(database_url):
 
 
 def ensure_database(database_url):
+    """Create the benchmark's database if missing. CREATE DATABASE needs
+    autocommit, which psycopg2's ``with connection`` block would not give."""
     import psycopg2
 
     name = database_url.rsplit("/", 1)[1]
-    with psycopg2.connect(database_url.rsplit("/", 1)[0] + "/postgres") as admin:
+    admin = psycopg2.connect(database_url.rsplit("/", 1)[0] + "/postgres")
+    try:
         admin.autocommit = True
         with admin.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
             if not cursor.fetchone():
                 cursor.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        admin.close()
 
 
 def seed(size):
