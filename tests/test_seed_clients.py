@@ -1,6 +1,7 @@
 """``manage.py seed_clients``: realistic clients in bulk, stored like any other."""
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
@@ -36,3 +37,16 @@ def test_seeded_clients_have_their_first_history_entry():
 def test_seed_clients_refuses_a_bad_count():
     with pytest.raises(Exception, match="at least 1"):
         call_command("seed_clients", "0")
+
+
+def test_the_progress_bar_counts_the_clients_created_not_the_codes(monkeypatch):
+    """Codes that do not start at a round number once made the bar run past its total."""
+    from clients.management.commands import seed_clients
+
+    monkeypatch.setattr(seed_clients, "PROGRESS_EVERY", 4_000)
+    ClientFactory(code=3_999)
+    err = io.StringIO()
+    call_command("seed_clients", "10000", stdout=io.StringIO(), stderr=err)
+    # tqdm writes "4000/10000 [...]", or "12000 clients [...]" once past its total.
+    counts = [int(count) for count in re.findall(r"(\d+)(?:/10000| clients \[)", err.getvalue())]
+    assert counts and max(counts) == 10_000

@@ -92,9 +92,9 @@ class Command(BaseCommand):
         rng = random.Random(seed)
         progress = tqdm(total=count, unit=" clients", file=self.stderr, disable=count < 10_000)
         with progress, transaction.atomic(), BulkWriter() as writer:
-            for code in range(first_code, last_code + 1):
+            for added, code in enumerate(range(first_code, last_code + 1), start=1):
                 writer.add({"code": code, **fake_client_fields(rng)})
-                if code % PROGRESS_EVERY == 0:
+                if added % PROGRESS_EVERY == 0:
                     progress.update(PROGRESS_EVERY)
             progress.update(count - progress.n)
             writer.apply()
