@@ -6,6 +6,9 @@ database so that no path (form, admin, command, raw SQL) can store a client
 that breaks them.
 """
 
+import secrets
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import (
@@ -378,8 +381,6 @@ def validate_webhook_url(value):
     dotless host names (``http://inbound-panel:8080/hooks``) that services
     inside the platform's network have.
     """
-    from urllib.parse import urlsplit
-
     if any(character.isspace() or ord(character) < 32 for character in value):
         raise ValidationError(_("The URL cannot contain spaces."), code="spaces")
     try:
@@ -402,8 +403,6 @@ def validate_webhook_url(value):
 
 def generate_webhook_secret():
     """A random HMAC key: 256 bits, URL-safe text."""
-    import secrets
-
     return secrets.token_urlsafe(32)
 
 
