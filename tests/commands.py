@@ -2,6 +2,9 @@
 
 import io
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -45,3 +48,20 @@ def row(code, name="Telefónica", optimal=20, low=60, status="active"):
 
 def stored():
     return list(Client.objects.values_list("code", "name", "status"))
+
+
+def manage_process(database_url):
+    """``manage.py`` in a process of its own, on ``database_url``: call it to run a
+    command to its end, or ``.start()`` it (a ``Popen``) to signal it meanwhile."""
+    env = {**os.environ, "DATABASE_URL": database_url}
+    command = [sys.executable, "manage.py"]
+    options = {"cwd": settings.BASE_DIR, "env": env, "text": True}
+
+    def manage(*args):
+        return subprocess.run(
+            [*command, *map(str, args)], capture_output=True, check=False, **options
+        )
+
+    manage.start = lambda *args, **popen: subprocess.Popen([*command, *args], **options, **popen)
+    manage.database_url = database_url
+    return manage

@@ -1,10 +1,6 @@
-import os
-import subprocess
-import sys
-
 import pytest
-from django.conf import settings
 
+from .commands import manage_process
 from .factories import ClientFactory, UserFactory, form_data
 
 
@@ -53,21 +49,6 @@ def client_record(db):
 @pytest.fixture(scope="module")
 def manage(tmp_path_factory):
     """Run ``manage.py`` in a process of its own, on a migrated SQLite file."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('db') / 'db.sqlite3'}",
-    }
-
-    def manage(*args):
-        return subprocess.run(
-            [sys.executable, "manage.py", *map(str, args)],
-            cwd=settings.BASE_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-
+    manage = manage_process(f"sqlite:///{tmp_path_factory.mktemp('db') / 'db.sqlite3'}")
     assert manage("migrate", "--noinput").returncode == 0
-    manage.database_url = env["DATABASE_URL"]
     return manage

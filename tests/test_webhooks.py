@@ -4,7 +4,6 @@ retried, in order, against a real HTTP receiver on 127.0.0.1."""
 import hashlib
 import hmac
 import json
-import os
 import re
 import shutil
 import signal
@@ -21,7 +20,7 @@ from rest_framework.test import APIClient
 from clients import webhooks
 from clients.models import WebhookSubscription
 
-from .commands import csv_file, row, run
+from .commands import csv_file, manage_process, row, run
 from .factories import ClientFactory, UserFactory
 from .test_concurrency import needs_postgresql
 from .webhook_receiver import Receiver
@@ -47,29 +46,7 @@ def worker_db(manage, tmp_path):
     source = manage.database_url.removeprefix("sqlite:///")
     copy = tmp_path / "worker.sqlite3"
     shutil.copyfile(source, copy)
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{copy}"}
-
-    def run_manage(*args):
-        return subprocess.run(
-            [sys.executable, "manage.py", *map(str, args)],
-            cwd=django_settings.BASE_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-
-    def start(*args, **options):
-        return subprocess.Popen(
-            [sys.executable, "manage.py", *args],
-            cwd=django_settings.BASE_DIR,
-            env=env,
-            text=True,
-            **options,
-        )
-
-    run_manage.start = start
-    return run_manage
+    return manage_process(f"sqlite:///{copy}")
 
 
 def subscribe(receiver, **fields):
