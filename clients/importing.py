@@ -15,6 +15,7 @@ from functools import lru_cache
 from itertools import islice
 
 from django.core.exceptions import ValidationError
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from . import bulk
@@ -25,6 +26,17 @@ from .models import Client
 CHUNK_SIZE = 5_000
 #: Distinct values of a column whose check is remembered (see ``RowRules``).
 REMEMBERED_VALUES = 4_096
+
+
+#: Columns that hold text: a number there is taken as its text.
+TEXT_FIELDS = ("name",)
+
+
+def not_whole_message(number):
+    """A whole-number column given a fraction: ``int()`` would silently cut 300.5 to 300."""
+    return _("%(value)s has decimals; enter a whole number.") % {
+        "value": formats.number_format(number, use_l10n=True)
+    }
 
 
 @dataclass(frozen=True, order=True)
@@ -65,6 +77,11 @@ class RowRules:
         """``(clean values, {column: [message, ...]})`` of one row; no errors when valid."""
         cleaned, errors = {}, {}
         for name, raw in values.items():
+            if isinstance(raw, float):  # A spreadsheet's number with decimals.
+                if name not in TEXT_FIELDS:
+                    errors[name] = [not_whole_message(raw)]
+                    continue
+                raw = str(raw)
             try:
                 cleaned[name] = self.clean_value[name](raw, None)
             except ValidationError as error:

@@ -1,4 +1,5 @@
-"""The clients file: its columns, and how rows are read from and written to CSV and JSON.
+"""The clients file: its columns, and how rows are read from and written to CSV,
+JSON and Excel (.xlsx).
 
 The one definition of the format that ``export_clients``, ``import_clients`` and
 any future download share, so that what one writes the other reads back
@@ -8,14 +9,23 @@ whether a row is a valid client.
 
 import csv
 import json
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cache
 from itertools import chain
 from pathlib import Path
 
 import ijson
+import openpyxl
+from django.conf import settings
+from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
-from .models import CLIENT_FIELDS
+from .models import CLIENT_FIELDS, Client
 
 #: The columns, in file order; the SPEC's field names, part of the contract.
 FIELDS = CLIENT_FIELDS
@@ -24,7 +34,7 @@ FIELDS = CLIENT_FIELDS
 OPTIONAL_FIELDS = ("status",)
 REQUIRED_FIELDS = tuple(field for field in FIELDS if field not in OPTIONAL_FIELDS)
 
-FORMATS = ("csv", "json")
+FORMATS = ("csv", "json", "xlsx")
 #: How a spreadsheet tells a formula from text (OWASP's list). A CSV cell
 #: starting so, even behind apostrophes, gets one more apostrophe in front:
 #: spreadsheets show it as the text it is instead of running it, and the
@@ -42,7 +52,40 @@ def format_of(path, requested=None):
     """The format asked for, or else the one the file name suggests (CSV by default)."""
     if requested:
         return requested
-    return "json" if path and Path(path).suffix.lower() == ".json" else "csv"
+    suffix = Path(path).suffix.lower() if path else ""
+    return {".json": "json", ".xlsx": "xlsx"}.get(suffix, "csv")
+
+
+#: The language of an Excel file's headers and statuses, whoever exports it:
+#: the file is passed between administrators and read back by the importer,
+#: so it is one format, like the CSV's field names, not a page that follows
+#: the reader's language. The contract's labels are Spanish.
+XLSX_LANGUAGE = "es"
+
+
+def column_labels(language=XLSX_LANGUAGE):
+    """``{field: label}``: the column headers of an Excel file ("Código", …), from
+    the model's own field names in ``language``."""
+    with translation.override(language):
+        return {name: str(capfirst(Client._meta.get_field(name).verbose_name)) for name in FIELDS}
+
+
+@cache
+def column_names():
+    """What a header cell may say for each field, folded: the field's name, or
+    its label in any of the site's languages (the same for CSV and Excel)."""
+    names = {}
+    for language, _language_name in settings.LANGUAGES:
+        for field, label in column_labels(language).items():
+            names[label.casefold()] = field
+    names.update((field.casefold(), field) for field in FIELDS)
+    return names
+
+
+def header_field(text):
+    """The field a header cell names; anything else as typed, for ``check_columns()``."""
+    text = text.strip()
+    return column_names().get(text.casefold(), text)
 
 
 # --- Writing -----------------------------------------------------------------
@@ -103,6 +146,56 @@ def write_json(queryset, stream):
 
 WRITERS = {"csv": write_csv, "json": write_json}
 
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_SHEET_TITLE = "Clientes"
+#: Column widths, in characters: the header's length, and room for the names.
+XLSX_MIN_WIDTH, XLSX_NAME_WIDTH = 10, 45
+
+
+def write_xlsx(queryset, target):
+    """An Excel workbook of the clients to ``target`` (a path, or a binary file).
+
+    Headers are the Spanish labels (``column_labels()``), numbers are numbers,
+    the status is its label ("Activo"), the header row is frozen and carries
+    a filter. openpyxl's write-only mode streams the rows to a temporary file
+    as they arrive, so memory stays flat however many clients there are.
+    Names are always text cells: "=1+1" or "#N/A" stay names, never a
+    formula or an error value.
+    """
+    labels = column_labels()
+    with translation.override(XLSX_LANGUAGE):
+        statuses = {value: str(label) for value, label in Client.Status.choices}
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet(XLSX_SHEET_TITLE)
+    sheet.freeze_panes = "A2"
+    for index, field in enumerate(FIELDS, start=1):
+        width = XLSX_NAME_WIDTH if field == "name" else max(XLSX_MIN_WIDTH, len(labels[field]) + 4)
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.append([header_cell(sheet, labels[field]) for field in FIELDS])
+    rows = 1
+    name_index, status_index = FIELDS.index("name"), FIELDS.index("status")
+    for values in client_values(queryset):
+        values = list(values)
+        values[name_index] = text_cell(sheet, values[name_index])
+        values[status_index] = statuses.get(values[status_index], values[status_index])
+        sheet.append(values)
+        rows += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(FIELDS))}{rows}"
+    workbook.save(target)
+
+
+def header_cell(sheet, label):
+    cell = WriteOnlyCell(sheet, value=label)
+    cell.font = Font(bold=True)
+    return cell
+
+
+def text_cell(sheet, text):
+    """A cell that holds ``text`` as text, whatever it starts with."""
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    return cell
+
 
 # --- Reading -----------------------------------------------------------------
 
@@ -114,11 +207,15 @@ class RowsFile:
     Opening checks what can be checked up front (the file is there, its
     columns); iterating gives ``(row number, {column: value})`` pairs and may
     still raise ``UnreadableFile`` further on (bad UTF-8, broken JSON). Row
-    numbers are what the operator sees: the spreadsheet row of a CSV (the
-    header is row 1) or the position of the object in a JSON list. Optional
-    columns left empty are left out. ``size`` and ``position`` (in bytes) let
-    a progress bar follow the reading.
+    numbers are what the operator sees: the spreadsheet row of a CSV or an
+    Excel sheet (the header is row 1) or the position of the object in a JSON
+    list. Optional columns left empty are left out. ``size`` and ``position``
+    (in bytes; for Excel, estimated from the rows read) let a progress bar
+    follow the reading.
     """
+
+    #: Set by a reader whose position is not the file's (a zipped workbook).
+    estimate_position = None
 
     def __init__(self, path, file_format):
         try:
@@ -130,6 +227,7 @@ class RowsFile:
             raise UnreadableFile(message % {"path": path, "reason": error.strerror}) from error
         self.path = path
         self.size = Path(path).stat().st_size
+        self.on_close = []
         try:
             self.rows = READERS[file_format](self)
         except BaseException:
@@ -141,9 +239,13 @@ class RowsFile:
 
     @property
     def position(self):
+        if self.estimate_position is not None:
+            return self.estimate_position()
         return self.file.tell()
 
     def close(self):
+        for close in self.on_close:
+            close()
         self.file.close()
 
     def __enter__(self):
@@ -167,9 +269,11 @@ class RowsFile:
 def read_csv(source):
     lines = source.text_lines()
     header_line = next(lines, "")
-    # Column names contain neither delimiter, so the header tells which one is used.
+    # Column names and labels contain neither delimiter, so the header tells which one is used.
     delimiter = next((d for d in CSV_DELIMITERS if d in header_line), CSV_DELIMITERS[0])
-    header = [name.strip() for name in next(csv.reader([header_line], delimiter=delimiter), [])]
+    header = [
+        header_field(name) for name in next(csv.reader([header_line], delimiter=delimiter), [])
+    ]
     check_columns(header)
     return csv_rows(csv.reader(lines, delimiter=delimiter), header)
 
@@ -219,7 +323,85 @@ def malformed_json(error):
     return UnreadableFile(_("Malformed JSON: %(error)s") % {"error": reason})
 
 
-READERS = {"csv": read_csv, "json": read_json}
+def read_xlsx(source):
+    """The rows of an Excel workbook's sheet "Clientes" (or else its active
+    sheet), streamed by openpyxl's read-only mode; row 1 is the header.
+
+    Whatever fails inside openpyxl (not a zip, a part missing, broken XML) means
+    the file is not a readable workbook, so every such error is reported alike.
+    """
+    try:
+        workbook = openpyxl.load_workbook(source.file, read_only=True, data_only=True)
+    except Exception as error:  # See the docstring.
+        raise not_a_workbook(source, error) from error
+    source.on_close.append(workbook.close)
+    sheet = (
+        workbook[XLSX_SHEET_TITLE] if XLSX_SHEET_TITLE in workbook.sheetnames else workbook.active
+    )
+    if not hasattr(sheet, "iter_rows"):
+        raise UnreadableFile(_("%(path)s has no sheet of clients.") % {"path": source.path})
+    rows = guarded(sheet.iter_rows(values_only=True), source)
+    header = [cell_value(cell) for cell in next(rows, ())]
+    while header and header[-1] == "":
+        header.pop()
+    header = [header_field(str(cell)) for cell in header]
+    check_columns(header)
+    read = [1]
+    total = sheet.max_row or 0
+    source.estimate_position = lambda: source.size * min(read[0], total) // total if total else 0
+    return xlsx_rows(rows, header, read)
+
+
+def guarded(rows, source):
+    try:
+        yield from rows
+    except Exception as error:  # See read_xlsx().
+        raise not_a_workbook(source, error) from error
+
+
+def not_a_workbook(source, error):
+    message = _("%(path)s is not a readable Excel workbook (.xlsx): %(reason)s")
+    reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return UnreadableFile(message % {"path": source.path, "reason": reason})
+
+
+def xlsx_rows(rows, header, read):
+    width = len(header)
+    for number, cells in enumerate(rows, start=2):
+        read[0] = number
+        values = [cell_value(cell) for cell in cells]
+        beyond = next((i for i, value in enumerate(values[width:], width) if value != ""), None)
+        if beyond is not None:
+            message = _("Row %(row)s has a value in column %(column)s, which has no header.")
+            raise UnreadableFile(message % {"row": number, "column": get_column_letter(beyond + 1)})
+        values = values[:width] + [""] * (width - len(values))
+        if all(value == "" for value in values):  # Rows left empty, at the end or between.
+            continue
+        yield number, present(zip(header, values, strict=True))
+
+
+def cell_value(value):
+    """A cell's value as the rules judge it: text trimmed, an empty cell as "",
+    a whole number as an ``int`` (Excel keeps every number as a float: 300.0),
+    any other number as a ``float`` (which the import refuses in a whole-number
+    column), and anything else (a date, TRUE) as text, refused like the same
+    text in a CSV."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return str(value).upper()
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, (datetime, date, time, timedelta)):
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return str(value)
+
+
+READERS = {"csv": read_csv, "json": read_json, "xlsx": read_xlsx}
 
 
 def present(pairs):

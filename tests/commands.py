@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -18,6 +19,17 @@ HEADER = (
     "inactivity_alert_attempts,max_inactivity_seconds,status"
 )
 EXAMPLE = Path(settings.BASE_DIR) / "examples" / "clients.csv"
+#: An Excel file's header: the contract's Spanish labels.
+XLSX_HEADER = [
+    "Código",
+    "Nombre",
+    "SLA óptimo (segundos)",
+    "SLA bajo (segundos)",
+    "Máximo de conversaciones históricas",
+    "Número de intentos",
+    "Tiempo máximo de inactividad (segundos)",
+    "Estado",
+]
 
 
 def run(command, *args):
@@ -40,6 +52,23 @@ def json_file(tmp_path, data, name="clients.json"):
     path = tmp_path / name
     path.write_text(json.dumps(data), encoding="utf-8")
     return path
+
+
+def xlsx_file(tmp_path, *rows, header=XLSX_HEADER, name="clients.xlsx"):
+    """A workbook as a spreadsheet program saves it: one sheet, header in row 1."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for values in [header, *rows]:
+        sheet.append(values)
+    path = tmp_path / name
+    workbook.save(path)
+    return path
+
+
+def xlsx_rows(path):
+    """The values of a workbook's first sheet, row by row."""
+    workbook = openpyxl.load_workbook(path)
+    return [list(values) for values in workbook.worksheets[0].iter_rows(values_only=True)]
 
 
 def row(code, name="Telefónica", optimal=20, low=60, status="active"):

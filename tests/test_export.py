@@ -6,6 +6,9 @@ import io
 import pytest
 from django.core.management import call_command
 
+from clients.transfer import XLSX_CONTENT_TYPE
+
+from .commands import XLSX_HEADER, xlsx_rows
 from .factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +68,49 @@ def test_export_needs_view_permission(client, make_user):
     assert client.get(EXPORT_URL)["Location"].startswith("/accounts/login/")
     client.force_login(make_user())
     assert client.get(EXPORT_URL).status_code == 403
+
+
+# --- Exportar Excel (formato=xlsx) -------------------------------------------------------
+
+
+def downloaded_workbook(response, tmp_path):
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
+    assert response["Content-Disposition"] == 'attachment; filename="clientes.xlsx"'
+    path = tmp_path / "clientes.xlsx"
+    path.write_bytes(b"".join(response.streaming_content))
+    return xlsx_rows(path)
+
+
+def test_the_list_offers_excel_next_to_csv_with_its_query(manager_client):
+    html = manager_client.get(LIST_URL, {"name": "ñandú", "page": "2"}).content.decode()
+    assert f'href="{EXPORT_URL}?name=%C3%B1and%C3%BA"' in html
+    assert f'href="{EXPORT_URL}?name=%C3%B1and%C3%BA&amp;formato=xlsx"' in html
+    assert "Exportar Excel" in html
+
+
+def test_excel_export_has_every_matching_client_across_pages(manager_client, tmp_path):
+    for code in range(1, 31):
+        ClientFactory(code=code, name=f"Claro {code}", status="inactive" if code % 3 else "active")
+    ClientFactory(code=99, name="Movistar", status="inactive")
+    query = {"name": "CLARO", "status": "inactive", "formato": "xlsx"}
+    header, *rows = downloaded_workbook(manager_client.get(EXPORT_URL, query), tmp_path)
+    assert header == XLSX_HEADER
+    assert [row[0] for row in rows] == [code for code in range(1, 31) if code % 3]
+    assert {row[7] for row in rows} == {"Inactivo"}
+
+
+def test_excel_export_of_an_invalid_query_is_the_header_alone(manager_client, tmp_path):
+    ClientFactory()
+    response = manager_client.get(EXPORT_URL, {"code": "abc", "formato": "xlsx"})
+    assert downloaded_workbook(response, tmp_path) == [XLSX_HEADER]
+
+
+def test_an_unknown_format_is_the_default_csv(manager_client):
+    ClientFactory()
+    assert downloaded(manager_client.get(EXPORT_URL, {"formato": "pdf"})).startswith("code,name,")
+
+
+def test_excel_export_needs_view_permission(client, make_user):
+    client.force_login(make_user())
+    assert client.get(EXPORT_URL, {"formato": "xlsx"}).status_code == 403

@@ -3,6 +3,7 @@
 import json
 import tracemalloc
 
+import openpyxl
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -10,7 +11,7 @@ from django.db import connection, transaction
 from clients.bulk import BulkWriter
 from clients.models import Client
 
-from .commands import HEADER, run
+from .commands import HEADER, XLSX_HEADER, run, xlsx_rows
 from .factories import ClientFactory, valid_client
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +103,107 @@ def test_export_memory_does_not_grow_with_the_number_of_clients(tmp_path):
     few, many = peak_while_exporting(4_000), peak_while_exporting(12_000)
     assert many < few * 1.3
     assert len(output.read_text(encoding="utf-8").splitlines()) == 12_001
+
+
+# --- export_clients --format xlsx ---------------------------------------------------------
+
+
+def test_excel_export_has_spanish_headers_numbers_as_numbers_and_status_words(tmp_path):
+    ClientFactory(code=20, name="Zeta", status="inactive")
+    ClientFactory(code=3, name="=1+1", sla_optimal_seconds=20, sla_low_seconds=60)
+    status, _, _ = run("export_clients", "--output", tmp_path / "clientes.xlsx")
+    assert status == 0
+    header, first, second = xlsx_rows(tmp_path / "clientes.xlsx")
+    assert header == XLSX_HEADER
+    assert first[:4] == [3, "=1+1", 20, 60]  # The name is text, not a formula.
+    assert all(type(value) is int for value in first[2:7])
+    assert (first[7], second[0], second[7]) == ("Activo", 20, "Inactivo")
+
+
+def test_excel_export_freezes_and_filters_its_header_and_sizes_its_columns(tmp_path):
+    ClientFactory.create_batch(3)
+    run("export_clients", "--format", "xlsx", "--output", tmp_path / "clientes")
+    with open(tmp_path / "clientes", "rb") as stream:  # No .xlsx in the name: --format says it.
+        sheet = openpyxl.load_workbook(stream).active
+    assert sheet.title == "Clientes"
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:H4"
+    assert sheet["A1"].font.bold
+    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCDEFGH"}
+    assert widths["B"] >= 40  # Room for the names.
+    assert all(
+        width >= len(label) for width, label in zip(widths.values(), XLSX_HEADER, strict=True)
+    )
+
+
+def test_excel_export_needs_an_output_file():
+    status, out, err = run("export_clients", "--format", "xlsx")
+    assert (status, out) == (1, "")
+    assert (
+        err == "Un archivo de Excel no se puede mostrar en pantalla: nómbrelo con --output ARCHIVO."
+    )
+
+
+def test_excel_round_trip_changes_exactly_what_was_edited(tmp_path):
+    for code in range(1, 6):
+        ClientFactory(code=code, name=f"Cliente {code}", status="active")
+    ClientFactory(code=6, name="=1+1", status="inactive")
+    path = tmp_path / "clientes.xlsx"
+    run("export_clients", "--output", path)
+    before = list(Client.objects.values())
+
+    # Untouched, the file changes nothing.
+    status, out, _ = run("import_clients", path, "--update")
+    assert status == 0, out
+    assert "Creados: 0, actualizados: 0, sin cambios: 6, rechazados: 0." in out
+    assert list(Client.objects.values()) == before
+
+    # Edited as in a spreadsheet program: a name, an SLA and a status.
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.active
+    sheet["B3"] = "Cliente dos, renombrado"
+    sheet["G4"] = 900.0
+    sheet["H5"] = "Inactivo"
+    workbook.save(path)
+    status, out, _ = run("import_clients", path, "--update")
+    assert status == 0, out
+    assert "Creados: 0, actualizados: 3, sin cambios: 3, rechazados: 0." in out
+    after = {client["code"]: client for client in Client.objects.values()}
+    changed = {
+        code: {key for key, value in after[code].items() if value != old[key]}
+        for code, old in ((client["code"], client) for client in before)
+    }
+    stamps = {"updated_at", "version", "updated_by_id"}
+    assert changed == {
+        1: set(),
+        2: {"name", "name_search", "name_sort", *stamps},
+        3: {"max_inactivity_seconds", *stamps},
+        4: {"status", *stamps},
+        5: set(),
+        6: set(),
+    }
+    assert (after[2]["name"], after[3]["max_inactivity_seconds"]) == (
+        "Cliente dos, renombrado",
+        900,
+    )
+
+
+def test_excel_export_memory_does_not_grow_with_the_number_of_clients(tmp_path):
+    output = tmp_path / "clients.xlsx"
+
+    def peak_while_exporting(count):
+        stored = Client.objects.count()
+        with transaction.atomic(), BulkWriter() as writer:
+            for code in range(stored + 1, count + 1):
+                writer.add(valid_client(code=code, name=f"Cliente {code}"))
+            writer.apply()
+        tracemalloc.start()
+        call_command("export_clients", "--output", output)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return peak
+
+    call_command("export_clients", "--output", output)  # Warm up the caches first.
+    few, many = peak_while_exporting(4_000), peak_while_exporting(12_000)
+    assert many < few * 1.3
+    assert len(output.read_bytes()) > 100_000

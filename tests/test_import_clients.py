@@ -1,5 +1,7 @@
 """``manage.py import_clients`` as an operator uses it."""
 
+import zipfile
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -12,7 +14,7 @@ from clients.history import history_entries
 from clients.management.commands.import_clients import PROGRESS_MIN_BYTES
 from clients.models import Client
 
-from .commands import EXAMPLE, HEADER, csv_file, json_file, row, run, stored
+from .commands import EXAMPLE, HEADER, XLSX_HEADER, csv_file, json_file, row, run, stored, xlsx_file
 from .factories import ClientFactory, UserFactory, valid_client
 
 pytestmark = pytest.mark.django_db
@@ -414,3 +416,94 @@ def test_status_may_be_written_as_the_spanish_word_in_any_case(tmp_path):
     status, _, _ = run("import_clients", path)
     assert status == 0
     assert [status for _, _, status in stored()] == ["active", "inactive", "inactive"]
+
+
+# --- import_clients: Excel workbooks ---------------------------------------------------
+
+
+def test_an_excel_workbook_with_the_spanish_headers_imports(tmp_path):
+    path = xlsx_file(
+        tmp_path,
+        [1, "Telefónica", 20, 60, 10, 3, 300.0, "Activo"],  # Excel keeps numbers as floats.
+        [2, "  Ñandú S.A.S. ", 20.0, 60, 10, 3, 300, "inactivo"],
+        [None] * 8,  # An empty row in between is skipped; rows keep their number.
+        [3, "Tres", 20, 60, 10, 3, 300, None],  # Status left empty.
+        [None, None, None],
+        [],
+    )
+    status, out, _ = run("import_clients", path)
+    assert status == 0, out
+    assert "Creados: 3, actualizados: 0, sin cambios: 0, rechazados: 0." in out
+    assert stored() == [
+        (1, "Telefónica", "active"),
+        (2, "Ñandú S.A.S.", "inactive"),
+        (3, "Tres", "active"),
+    ]
+    assert Client.objects.get(code=1).max_inactivity_seconds == 300
+
+
+def test_an_excel_workbook_may_name_its_columns_by_field_name(tmp_path):
+    path = xlsx_file(tmp_path, [7, "Éxito", 20, 60, 10, 3, 300, "active"], header=HEADER.split(","))
+    assert run("import_clients", path)[0] == 0
+    assert stored() == [(7, "Éxito", "active")]
+
+
+def test_a_csv_saved_from_the_excel_export_reads_its_spanish_headers_and_words(tmp_path):
+    path = csv_file(tmp_path, "8;Almacenes;20;60;10;3;300;Inactivo", header=";".join(XLSX_HEADER))
+    assert run("import_clients", path)[0] == 0
+    assert stored() == [(8, "Almacenes", "inactive")]
+
+
+def test_excel_numbers_with_decimals_are_refused_not_rounded(tmp_path):
+    path = xlsx_file(
+        tmp_path,
+        [1, "Uno", 20, 60, 10, 3, 300.5, "Activo"],
+        [2, 3.5, 20, 60, 10.25, 3, 300, "Activo"],  # A number as a name is its text.
+    )
+    status, out, _ = run("import_clients", path)
+    assert status == 1
+    assert (
+        "Fila 2, columna max_inactivity_seconds: 300,5 tiene decimales; escriba un número entero."
+        in out
+    )
+    assert "Fila 3, columna max_history_conversations: 10,25 tiene decimales;" in out
+    assert "columna name" not in out
+    assert not Client.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"code,name\n1,Uno\n", "File is not a zip file"),
+        (b"", "File is not a zip file"),
+    ],
+)
+def test_a_file_that_is_not_an_excel_workbook_is_unreadable(tmp_path, content, reason):
+    path = tmp_path / "clientes.xlsx"
+    path.write_bytes(content)
+    status, _, err = run("import_clients", path)
+    assert status == 2
+    assert err == f"{path} no es un libro de Excel (.xlsx) legible: {reason}"
+    assert not Client.objects.exists()
+
+
+def test_a_zip_that_is_not_a_workbook_is_unreadable(tmp_path):
+    path = tmp_path / "clientes.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("hola.txt", "no es un libro")
+    status, _, err = run("import_clients", path)
+    assert status == 2
+    assert err.startswith(f"{path} no es un libro de Excel (.xlsx) legible: ")
+
+
+def test_excel_values_beyond_the_header_or_unknown_headers_are_unreadable(tmp_path):
+    beyond = xlsx_file(tmp_path, [1, "Uno", 20, 60, 10, 3, 300, "Activo", "nota"])
+    status, _, err = run("import_clients", beyond)
+    assert (status, err) == (
+        2,
+        "La fila 2 tiene un valor en la columna I, que no tiene encabezado.",
+    )
+    unknown = xlsx_file(tmp_path, [1], header=[*XLSX_HEADER, "Color"], name="unknown.xlsx")
+    status, _, err = run("import_clients", unknown)
+    assert status == 2
+    assert err.startswith("Columnas desconocidas: Color.")

@@ -1,27 +1,36 @@
-"""``manage.py export_clients``: clients as CSV or JSON, a file import_clients reads back."""
+"""``manage.py export_clients``: clients as CSV, JSON or Excel, a file import_clients reads back."""
 
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from clients.models import Client
-from clients.transfer import FORMATS, WRITERS, format_of
+from clients.transfer import FORMATS, WRITERS, format_of, write_xlsx
 
 from ..base import ClientCommand
 
 
 class Command(ClientCommand):
-    help = "Export clients in code order as CSV (default) or JSON, to stdout or --output."
+    help = (
+        "Export clients in code order as CSV (default), JSON or Excel (xlsx, to --output only), "
+        "to stdout or --output."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--format", choices=FORMATS, help="Default: json for a .json --output, else csv."
+            "--format",
+            choices=FORMATS,
+            help="Default: json for a .json --output, xlsx for a .xlsx one, else csv.",
         )
         parser.add_argument("--output", "-o", metavar="FILE", help="Write here, not to stdout.")
         parser.add_argument("--status", choices=Client.Status.values, help="Only these clients.")
 
     def handle(self, *args, output, status, **options):
         clients = Client.objects.all() if status is None else Client.objects.filter(status=status)
-        write = WRITERS[format_of(output, options["format"])]
+        file_format = format_of(output, options["format"])
+        if file_format == "xlsx":
+            self.write_workbook(clients, output)
+            return
+        write = WRITERS[file_format]
         if output is None:
             self.stdout.ending = None  # The writer ends its own lines.
             write(clients, self.stdout)
@@ -29,6 +38,18 @@ class Command(ClientCommand):
         try:
             with open(output, "w", encoding="utf-8", newline="") as stream:
                 write(clients, stream)
+        except OSError as error:
+            message = _("Cannot write %(path)s: %(reason)s")
+            raise CommandError(message % {"path": output, "reason": error.strerror}) from None
+
+    def write_workbook(self, clients, output):
+        """A workbook is a zip file, no text for a terminal: it needs ``--output``."""
+        if output is None:
+            raise CommandError(
+                _("An Excel file cannot go to the screen: name it with --output FILE.")
+            )
+        try:
+            write_xlsx(clients, output)
         except OSError as error:
             message = _("Cannot write %(path)s: %(reason)s")
             raise CommandError(message % {"path": output, "reason": error.strerror}) from None

@@ -1,4 +1,4 @@
-"""``manage.py import_clients FILE``: create, or update, clients from a CSV or JSON file."""
+"""``manage.py import_clients FILE``: create, or update, clients from a CSV, JSON or Excel file."""
 
 import sys
 from contextlib import nullcontext
@@ -25,17 +25,21 @@ PROGRESS_MIN_BYTES = 200_000
 
 class Command(ClientChangeCommand):
     help = (
-        "Import clients from a CSV or JSON file. Every row is checked with the rules of the "
-        "form; if any is rejected nothing is written. Exit status: 0 imported, 1 rows "
-        "rejected, 2 unreadable file."
+        "Import clients from a CSV, JSON or Excel (xlsx) file. Every row is checked with the "
+        "rules of the form; if any is rejected nothing is written. Exit status: 0 imported, "
+        "1 rows rejected, 2 unreadable file."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "path", metavar="FILE", help="UTF-8 CSV (',' or ';' delimited) or JSON list."
+            "path",
+            metavar="FILE",
+            help="UTF-8 CSV (',' or ';' delimited), JSON list, or Excel workbook (.xlsx).",
         )
         parser.add_argument(
-            "--format", choices=FORMATS, help="Default: json for a .json file, else csv."
+            "--format",
+            choices=FORMATS,
+            help="Default: json for a .json file, xlsx for a .xlsx one, else csv.",
         )
         parser.add_argument(
             "--update",
