@@ -28,7 +28,8 @@ class Column:
 
 COLUMNS = [
     Column("code", _("Code"), ("code",)),
-    Column("name", _("Name"), ("name", "code")),
+    # Spanish alphabetical order: its sort key (see fields.spanish_sort_key).
+    Column("name", _("Name"), ("name_sort", "code")),
     Column(
         "sla_optimal_seconds",
         _("Optimal SLA"),

@@ -29,6 +29,39 @@ def normalize_for_search(text):
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+#: Where "ñ" goes in a sort key: after "n" and every character that may follow
+#: it, so "Nube" < "Ñandú" < "Ocaso". The largest code point sorts last both
+#: in Python and byte by byte in UTF-8.
+ENYE_WEIGHT = "n\U0010ffff"
+#: The folded part of a sort key keeps this many characters (ties beyond are
+#: broken by the name itself), so that the key fits a B-tree index entry.
+SORT_FOLDED_LENGTH = 240
+#: Between the folded name and the name itself: below any character of a name
+#: (control characters are refused), so "Ana" sorts before "Ana María".
+SORT_SEPARATOR = "\x01"
+
+
+def spanish_sort_key(name):
+    """The key that puts names in Spanish alphabetical order, compared code
+    point by code point (Python, SQLite's BINARY, PostgreSQL's "C" collation:
+    the same order on every database).
+
+    Case and accents are folded ("Álvaro" with the A's, "alvaro" beside
+    "Alvaro"), except the tilde of the ñ, a letter of its own between n and o.
+    Names that fold the same are then ordered by the name itself, and the list
+    breaks any remaining tie by code. (A PostgreSQL ICU collation would need
+    an equivalent on SQLite, and could order differently there; this key is
+    pure Python, written by ``writing.derived_values()`` on every road.)
+    """
+    folded = []
+    for char in unicodedata.normalize("NFKD", name.casefold()):
+        if not unicodedata.combining(char):
+            folded.append(char)
+        elif char == "\u0303" and folded and folded[-1] == "n":
+            folded[-1] = ENYE_WEIGHT
+    return "".join(folded)[:SORT_FOLDED_LENGTH] + SORT_SEPARATOR + name
+
+
 @deconstructible
 class VisibleTextValidator:
     """Text people can read: no control characters (a line break, a terminal
@@ -97,6 +130,22 @@ class SearchKeyField(models.CharField):
         kwargs["source"] = self.source
         kwargs.pop("editable", None)
         return name, path, args, kwargs
+
+
+class SortKeyField(SearchKeyField):
+    """A hidden copy of another text field as a sort key (``spanish_sort_key()``).
+
+    Compared byte by byte on both databases, so that the order is the one
+    Python computes: SQLite's default BINARY collation does that already, and
+    on PostgreSQL the column gets the "C" collation, whatever the database's
+    locale.
+    """
+
+    def db_parameters(self, connection):
+        parameters = super().db_parameters(connection)
+        if connection.vendor == "postgresql":
+            parameters["collation"] = "C"
+        return parameters
 
 
 class WordChoiceField(models.CharField):

@@ -28,7 +28,9 @@ from . import writing
 from .fields import (
     CONTROL_CHARACTERS_PATTERN,
     FOLDING_GROWTH,
+    SORT_FOLDED_LENGTH,
     SearchKeyField,
+    SortKeyField,
     TrimmedCharField,
     VisibleTextValidator,
     WordChoiceField,
@@ -156,6 +158,8 @@ class Client(models.Model):
         validators=[VisibleTextValidator()],
     )
     name_search = SearchKeyField(max_length=NAME_MAX_LENGTH * FOLDING_GROWTH, source="name")
+    # What sorting by name orders by: Spanish alphabetical order (fields.spanish_sort_key).
+    name_sort = SortKeyField(max_length=SORT_FOLDED_LENGTH + 1 + NAME_MAX_LENGTH, source="name")
     sla_optimal_seconds = models.PositiveIntegerField(
         _("optimal SLA (seconds)"),
         validators=bounded("sla_optimal_seconds"),
@@ -221,7 +225,7 @@ class Client(models.Model):
     )
 
     objects = ClientQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["name_search"])
+    history = HistoricalRecords(excluded_fields=["name_search", "name_sort"])
 
     class Meta:
         verbose_name = _("client")
@@ -268,11 +272,12 @@ class Client(models.Model):
         # "ORDER BY column, code LIMIT 25 OFFSET n" reads the index in order
         # (forwards or backwards) instead of sorting the table. The status
         # index also serves the status filter. The name *search* has its own
-        # trigram index on PostgreSQL (migration 0004).
+        # trigram index on PostgreSQL (migration 0004). Sorting by name orders by
+        # its Spanish sort key (``name_sort``), so that is the column indexed.
         indexes = [
             models.Index(fields=[field, "code"], name=f"client_{short}_code_idx")
             for field, short in [
-                ("name", "name"),
+                ("name_sort", "namesort"),
                 ("sla_optimal_seconds", "slaopt"),
                 ("sla_low_seconds", "slalow"),
                 ("max_history_conversations", "maxhist"),

@@ -3,13 +3,13 @@
 A client reaches the database by two roads: ``Client.save()`` (the pages, the
 Django admin, ``set_client_status``, ``load_demo``) and ``bulk.BulkWriter``
 (``import_clients``, ``seed_clients``). Both ask this module for the columns
-nobody types (the search key, timestamps, authors, the version) and for what
+nobody types (the search and sort keys, timestamps, authors, the version) and for what
 a history row records about the change, so a rule changed here changes for
 every road. ``tests/test_writing.py`` stores the same clients by each road and
 compares the rows.
 """
 
-from .fields import normalize_for_search
+from .fields import normalize_for_search, spanish_sort_key
 
 #: The version of a new client; each change adds one (optimistic locking).
 FIRST_VERSION = 1
@@ -19,7 +19,8 @@ CREATED, CHANGED = "+", "~"
 
 def derived_values(values):
     """The columns computed from the typed ones: ``{column: value}``."""
-    return {"name_search": normalize_for_search(values["name"])}
+    name = values["name"]
+    return {"name_search": normalize_for_search(name), "name_sort": spanish_sort_key(name)}
 
 
 def stamps(*, created, now, user_id, version=None):

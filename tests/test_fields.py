@@ -7,7 +7,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
-from clients.fields import FOLDING_GROWTH, VisibleTextValidator, normalize_for_search
+from clients.fields import (
+    FOLDING_GROWTH,
+    VisibleTextValidator,
+    normalize_for_search,
+    spanish_sort_key,
+)
 from clients.models import NAME_MAX_LENGTH, Client
 
 from .commands import csv_file, row, run
@@ -96,3 +101,36 @@ def test_the_import_says_why_in_the_row_report(tmp_path):
         f"Fila 3, columna name: {CONTROL}",
     ]
     assert not Client.objects.exists()
+
+
+# --- Spanish alphabetical order ---------------------------------------------------------
+
+SPANISH_ORDER = [
+    "Alvaro",
+    "Álvaro",
+    "álvaro",
+    "Ana",
+    "Ana María",
+    "Anabel",
+    "beta",
+    "Nube",
+    "nzeta",
+    "Ñandú",
+    "ñu",
+    "Ocaso",
+    "Ｚｅｔａ",  # noqa: RUF001 (full-width letters on purpose: they sort as the letters)
+]
+
+
+def test_the_sort_key_puts_names_in_spanish_alphabetical_order():
+    assert sorted(reversed(SPANISH_ORDER), key=spanish_sort_key) == SPANISH_ORDER
+
+
+def test_the_sort_key_of_any_name_fits_its_column_and_an_index_entry():
+    longest = max(
+        (spanish_sort_key(chr(point) * NAME_MAX_LENGTH) for point in range(0x20, 0x3000)),
+        key=lambda key: len(key.encode()),
+    )
+    field = Client._meta.get_field("name_sort")
+    assert len(longest) <= field.max_length
+    assert len(longest.encode()) < 2_704  # PostgreSQL's largest B-tree entry, in bytes.

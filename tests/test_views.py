@@ -145,6 +145,17 @@ def test_sort_by_column(manager_client, sort, expected):
     assert listed_codes(manager_client.get(LIST_URL, {"sort": sort})) == expected
 
 
+@pytest.mark.parametrize("sort", ["name", "-name"])
+def test_sorting_by_name_follows_spanish_alphabetical_order(manager_client, sort):
+    """Ñ between N and O, accents and case beside their letter: on SQLite and PostgreSQL alike."""
+    expected = ["Alvaro", "Álvaro", "álvaro", "Ana María", "Anabel", "Nube", "Ñandú", "Ocaso"]
+    for code, name in enumerate(reversed(expected), start=1):
+        ClientFactory(code=code, name=name)
+    response = manager_client.get(LIST_URL, {"sort": sort})
+    names = [client.name for client in response.context["page_obj"]]
+    assert names == (expected if sort == "name" else expected[::-1])
+
+
 def test_unknown_sort_column_is_ignored(manager_client):
     ClientFactory.create_batch(2)
     response = manager_client.get(LIST_URL, {"sort": "password"})
