@@ -2,11 +2,19 @@
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import webhooks
 from .models import CLIENT_FIELDS, Client, WebhookSubscription
+
+
+class ClientChangeList(ChangeList):
+    def get_ordering_field(self, field_name):
+        """Sorting by name is in Spanish alphabetical order, as on the list page."""
+        field = super().get_ordering_field(field_name)
+        return "name_sort" if field == "name" else field
 
 
 @admin.register(Client)
@@ -17,6 +25,9 @@ class ClientAdmin(SimpleHistoryAdmin):
     readonly_fields = ["created_at", "created_by", "updated_at", "updated_by"]
     list_per_page = 25
     show_full_result_count = False
+
+    def get_changelist(self, request, **kwargs):
+        return ClientChangeList
 
     def get_exclude(self, request, obj=None):
         # The version only matters when changing: it detects concurrent edits.

@@ -31,6 +31,16 @@ def test_search_by_code_or_by_name_without_accents(admin_client):
     assert list(huge.context["cl"].result_list) == []
 
 
+@pytest.mark.parametrize(("order", "reverse"), [("1", False), ("-1", True)])
+def test_sorting_by_name_follows_spanish_alphabetical_order(admin_client, order, reverse):
+    expected = ["álvaro", "Nube", "Ñandú", "Ocaso"]
+    for code, name in enumerate(reversed(expected), start=1):
+        ClientFactory(code=code, name=name)
+    response = admin_client.get(CHANGELIST, {"o": order})  # Column 1 (from 0): the name.
+    names = [client.name for client in response.context["cl"].result_list]
+    assert names == (expected[::-1] if reverse else expected)
+
+
 def test_add_applies_the_model_rules_and_records_the_author(admin_client, admin_user):
     data = {
         "code": "12",
