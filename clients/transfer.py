@@ -48,6 +48,11 @@ class UnreadableFile(Exception):
     """The input cannot be taken as rows of clients, so no row of it is judged."""
 
 
+class TooManyForExcel(Exception):
+    """More clients than the rows of an Excel sheet (``XLSX_MAX_ROWS``); the
+    argument is the most clients a sheet holds."""
+
+
 def format_of(path, requested=None):
     """The format asked for, or else the one the file name suggests (CSV by default)."""
     if requested:
@@ -147,6 +152,8 @@ def write_json(queryset, stream):
 WRITERS = {"csv": write_csv, "json": write_json}
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: The rows of an Excel sheet, the header's included.
+XLSX_MAX_ROWS = 1_048_576
 XLSX_SHEET_TITLE = "Clientes"
 #: Column widths, in characters: the header's length, and room for the names.
 XLSX_MIN_WIDTH, XLSX_NAME_WIDTH = 10, 45
@@ -160,8 +167,11 @@ def write_xlsx(queryset, target):
     a filter. openpyxl's write-only mode streams the rows to a temporary file
     as they arrive, so memory stays flat however many clients there are.
     Names are always text cells: "=1+1" or "#N/A" stay names, never a
-    formula or an error value.
+    formula or an error value. More clients than a sheet holds raise
+    ``TooManyForExcel`` before anything is saved to ``target``.
     """
+    if queryset[:XLSX_MAX_ROWS].count() == XLSX_MAX_ROWS:  # Say so before the work.
+        raise TooManyForExcel(XLSX_MAX_ROWS - 1)
     labels = column_labels()
     with translation.override(XLSX_LANGUAGE):
         statuses = {value: str(label) for value, label in Client.Status.choices}
@@ -175,6 +185,10 @@ def write_xlsx(queryset, target):
     rows = 1
     name_index, status_index = FIELDS.index("name"), FIELDS.index("status")
     for values in client_values(queryset):
+        if rows == XLSX_MAX_ROWS:  # Clients added since the count.
+            sheet.close()
+            sheet._writer.cleanup()  # openpyxl's temporary file of the sheet.
+            raise TooManyForExcel(XLSX_MAX_ROWS - 1)
         values = list(values)
         values[name_index] = text_cell(sheet, values[name_index])
         values[status_index] = statuses.get(values[status_index], values[status_index])

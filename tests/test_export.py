@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from clients.transfer import XLSX_CONTENT_TYPE
+from clients.views import ClientExportView
 
 from .commands import XLSX_HEADER, xlsx_rows
 from .factories import ClientFactory
@@ -114,3 +115,16 @@ def test_an_unknown_format_is_the_default_csv(manager_client):
 def test_excel_export_needs_view_permission(client, make_user):
     client.force_login(make_user())
     assert client.get(EXPORT_URL, {"formato": "xlsx"}).status_code == 403
+
+
+def test_a_query_too_large_for_an_excel_download_goes_back_to_the_list_and_says_why(
+    manager_client, monkeypatch
+):
+    monkeypatch.setattr(ClientExportView, "xlsx_max_clients", 2)
+    for code in range(1, 4):
+        ClientFactory(code=code, name=f"Claro {code}")
+    response = manager_client.get(EXPORT_URL, {"name": "claro", "formato": "xlsx"}, follow=True)
+    assert response.redirect_chain == [(f"{LIST_URL}?name=claro", 302)]
+    assert "La consulta encuentra más de 2 clientes" in response.content.decode()
+    within = manager_client.get(EXPORT_URL, {"name": "claro 1", "formato": "xlsx"})
+    assert within["Content-Type"] == XLSX_CONTENT_TYPE

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
+from clients import transfer
 from clients.bulk import BulkWriter
 from clients.models import Client
 
@@ -142,6 +143,34 @@ def test_excel_export_needs_an_output_file():
     assert (
         err == "Un archivo de Excel no se puede mostrar en pantalla: nómbrelo con --output ARCHIVO."
     )
+
+
+def test_more_clients_than_an_excel_sheet_holds_is_a_clear_error_and_writes_nothing(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(transfer, "XLSX_MAX_ROWS", 3)  # The header and two clients.
+    ClientFactory.create_batch(2)
+    assert run("export_clients", "--output", tmp_path / "two.xlsx")[0] == 0
+    ClientFactory()
+    status, _, err = run("export_clients", "--output", tmp_path / "three.xlsx")
+    assert status == 1
+    assert err.startswith(
+        "Más de 2 clientes, lo más que cabe en una hoja de Excel; no se escribió nada."
+    )
+    assert not (tmp_path / "three.xlsx").exists()
+
+
+def test_clients_added_beyond_a_sheet_while_exporting_stop_the_export(tmp_path, monkeypatch):
+    monkeypatch.setattr(transfer, "XLSX_MAX_ROWS", 3)
+    ClientFactory.create_batch(2)
+    counted = transfer.client_values
+    # A third client arrives between the count and the reading.
+    monkeypatch.setattr(transfer, "client_values", lambda qs: [*counted(qs), *counted(qs)][:3])
+    status, _, err = run("export_clients", "--output", tmp_path / "three.xlsx")
+    assert status == 1
+    assert err.startswith("Más de 2 clientes, lo más que cabe en una hoja de Excel;")
+    assert not (tmp_path / "three.xlsx").exists()
+    assert not openpyxl.worksheet._writer.ALL_TEMP_FILES  # Its temporary file is gone too.
 
 
 def test_excel_round_trip_changes_exactly_what_was_edited(tmp_path):

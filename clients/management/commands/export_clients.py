@@ -1,10 +1,17 @@
 """``manage.py export_clients``: clients as CSV, JSON or Excel, a file import_clients reads back."""
 
 from django.core.management.base import CommandError
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from clients.models import Client
-from clients.transfer import FORMATS, WRITERS, format_of, write_xlsx
+from clients.transfer import (
+    FORMATS,
+    WRITERS,
+    TooManyForExcel,
+    format_of,
+    write_xlsx,
+)
 
 from ..base import ClientCommand
 
@@ -50,6 +57,13 @@ class Command(ClientCommand):
             )
         try:
             write_xlsx(clients, output)
+        except TooManyForExcel as error:
+            message = _(
+                "More than %(count)s clients, the most an Excel sheet holds; nothing was "
+                "written. Export them as CSV, or fewer at a time with --status."
+            )
+            count = formats.number_format(error.args[0], force_grouping=True)
+            raise CommandError(message % {"count": count}) from None
         except OSError as error:
             message = _("Cannot write %(path)s: %(reason)s")
             raise CommandError(message % {"path": output, "reason": error.strerror}) from None
