@@ -3,11 +3,16 @@
 
     .venv/bin/python bench/import_export.py [--rows 100000] [--existing 0]
     .venv/bin/python bench/import_export.py --memory 100000,691314
+    .venv/bin/python bench/import_export.py --xlsx 100000,1000000
 
 With ``--existing N`` the database first holds N clients (``seed_clients``),
 and the file's codes come after theirs. ``--memory`` instead imports files of
 those many rows, each in a ``manage.py import_clients`` process of its own,
 and prints each process's peak resident memory: flat if the import streams.
+``--xlsx`` seeds that many clients, then times an Excel export
+(``export_clients --output F.xlsx``) and its reading back (``import_clients
+F.xlsx --update --dry-run``), each in a process of its own with its peak
+resident memory, and shows PostgreSQL's plans of the list sorted by name.
 
 Works on a throw-away copy of the database DATABASE_URL names (Django's test
 database, created and dropped here), so no real data is touched.
@@ -79,12 +84,19 @@ MEASURED_MANAGE = (
 def import_peak_rss(path, settings_dict):
     """Peak resident memory, in MiB, of a process importing ``path`` into the
     (PostgreSQL) database of ``settings_dict``."""
+    return manage_peak_rss(settings_dict, "import_clients", str(path), "--update")[0]
+
+
+def manage_peak_rss(settings_dict, *arguments):
+    """``(peak resident memory in MiB, seconds)`` of a ``manage.py`` process run
+    on the (PostgreSQL) database of ``settings_dict``."""
     url = (
         f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:{settings_dict['PORT']}"
         f"/{settings_dict['NAME']}"
     )
+    started = time.perf_counter()
     child = subprocess.run(
-        [sys.executable, "-c", MEASURED_MANAGE, "import_clients", str(path), "--update"],
+        [sys.executable, "-c", MEASURED_MANAGE, *arguments],
         cwd=Path(__file__).resolve().parent.parent,
         env={**os.environ, "DATABASE_URL": url},
         capture_output=True,
@@ -92,7 +104,66 @@ def import_peak_rss(path, settings_dict):
         check=True,
     )
     kib = int(child.stderr.rsplit("PEAK_RSS", 1)[1])
-    return kib / 1024
+    return kib / 1024, time.perf_counter() - started
+
+
+def measure_xlsx(sizes):
+    """Excel export and import of ``sizes`` clients: time and peak memory of each."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from clients.models import Client
+
+    if connection.vendor != "postgresql":
+        sys.exit("--xlsx needs DATABASE_URL to name a PostgreSQL server.")
+    with tempfile.TemporaryDirectory() as folder:
+        for rows in sizes:
+            missing = rows - Client.objects.count()
+            if missing > 0:
+                quiet = io.StringIO()
+                call_command("seed_clients", missing, stdout=quiet, stderr=quiet)
+            path = Path(folder) / f"clientes-{rows}.xlsx"
+            peak, seconds = manage_peak_rss(
+                connection.settings_dict, "export_clients", "--output", str(path)
+            )
+            size = path.stat().st_size / 2**20
+            print(
+                f"export xlsx of {rows:>9,} clients ({size:5.1f} MiB): {seconds:6.1f} s, "
+                f"{rows / seconds:6,.0f} rows/s, peak RSS {peak:6.1f} MiB",
+                flush=True,
+            )
+            peak, seconds = manage_peak_rss(
+                connection.settings_dict, "import_clients", str(path), "--update", "--dry-run"
+            )
+            print(
+                f"import xlsx of {rows:>9,} rows (--update --dry-run): {seconds:6.1f} s, "
+                f"{rows / seconds:6,.0f} rows/s, peak RSS {peak:6.1f} MiB",
+                flush=True,
+            )
+            path.unlink()
+    show_name_sort_plans()
+
+
+def show_name_sort_plans():
+    """EXPLAIN ANALYZE of the list's page query sorted by name, first and deepest page."""
+    from django.db import connection
+
+    from clients import columns
+    from clients.models import Client
+    from clients.pagination import CappedCountPaginator
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE clients_client")
+    deepest = CappedCountPaginator.count_limit - 25
+    for sort in ("name", "-name"):
+        for offset in (0, deepest):
+            page = Client.objects.order_by(*columns.ordering(sort))[offset : offset + 25]
+            sql, params = page.query.sql_with_params()
+            with connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) {sql}", params)
+                plan = [row[0] for row in cursor.fetchall()]
+            print(f"\nsort={sort}, rows {offset + 1}-{offset + 25}:")
+            print("\n".join(f"    {line}" for line in plan))
 
 
 def measure_memory(sizes):
@@ -120,6 +191,7 @@ def main():
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--existing", type=int, default=0, help="clients already stored")
     parser.add_argument("--memory", help="comma-separated row counts: peak memory of each import")
+    parser.add_argument("--xlsx", help="comma-separated client counts: Excel export and import")
     arguments = parser.parse_args()
     rows, existing = arguments.rows, arguments.existing
 
@@ -136,6 +208,9 @@ def main():
     try:
         if arguments.memory:
             measure_memory([int(size) for size in arguments.memory.split(",")])
+            return
+        if arguments.xlsx:
+            measure_xlsx(sorted(int(size) for size in arguments.xlsx.split(",")))
             return
         with tempfile.TemporaryDirectory() as folder:
             folder = Path(folder)
