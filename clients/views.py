@@ -77,7 +77,7 @@ class ClientExportView(PermissionRequiredMixin, FilterView):
     #: The most clients an Excel download holds. openpyxl writes some 5,000 rows
     #: a second, and a request must end well within gunicorn's 30 s; larger
     #: workbooks come from ``export_clients --format xlsx`` (bench/RESULTS.md).
-    xlsx_max_clients = 100_000
+    xlsx_max_clients = 50_000
 
     def render_to_response(self, context, **response_kwargs):
         if self.request.GET.get("formato") == "xlsx":

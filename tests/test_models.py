@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 
+from clients.fields import spanish_sort_key
 from clients.models import BOUNDS, Client, ClientDeletionError, normalize_for_search
 
 from .factories import ClientFactory, UserFactory, valid_client
@@ -36,6 +37,7 @@ def raw_insert(**changes):
     values = {
         **VALID,
         "name_search": "telefonica",
+        "name_sort": spanish_sort_key(VALID["name"]),
         "created_at": now,
         "updated_at": now,
         **changes,
