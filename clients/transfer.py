@@ -224,12 +224,9 @@ class RowsFile:
     numbers are what the operator sees: the spreadsheet row of a CSV or an
     Excel sheet (the header is row 1) or the position of the object in a JSON
     list. Optional columns left empty are left out. ``size`` and ``position``
-    (in bytes; for Excel, estimated from the rows read) let a progress bar
-    follow the reading.
+    (in bytes; in a workbook, how far its zipped sheet has been read) let a
+    progress bar follow the reading.
     """
-
-    #: Set by a reader whose position is not the file's (a zipped workbook).
-    estimate_position = None
 
     def __init__(self, path, file_format):
         try:
@@ -253,8 +250,6 @@ class RowsFile:
 
     @property
     def position(self):
-        if self.estimate_position is not None:
-            return self.estimate_position()
         return self.file.tell()
 
     def close(self):
@@ -360,10 +355,7 @@ def read_xlsx(source):
         header.pop()
     header = [header_field(str(cell)) for cell in header]
     check_columns(header)
-    read = [1]
-    total = sheet.max_row or 0
-    source.estimate_position = lambda: source.size * min(read[0], total) // total if total else 0
-    return xlsx_rows(rows, header, read)
+    return xlsx_rows(rows, header)
 
 
 def guarded(rows, source):
@@ -379,10 +371,9 @@ def not_a_workbook(source, error):
     return UnreadableFile(message % {"path": source.path, "reason": reason})
 
 
-def xlsx_rows(rows, header, read):
+def xlsx_rows(rows, header):
     width = len(header)
     for number, cells in enumerate(rows, start=2):
-        read[0] = number
         values = [cell_value(cell) for cell in cells]
         beyond = next((i for i, value in enumerate(values[width:], width) if value != ""), None)
         if beyond is not None:

@@ -13,6 +13,7 @@ from clients.bulk import BulkWriter
 from clients.history import history_entries
 from clients.management.commands.import_clients import PROGRESS_MIN_BYTES
 from clients.models import Client
+from clients.transfer import RowsFile
 
 from .commands import EXAMPLE, HEADER, XLSX_HEADER, csv_file, json_file, row, run, stored, xlsx_file
 from .factories import ClientFactory, UserFactory, valid_client
@@ -507,3 +508,15 @@ def test_excel_values_beyond_the_header_or_unknown_headers_are_unreadable(tmp_pa
     status, _, err = run("import_clients", unknown)
     assert status == 2
     assert err.startswith("Columnas desconocidas: Color.")
+
+
+def test_reading_an_excel_file_moves_through_its_bytes_for_the_progress_bar(tmp_path):
+    path = xlsx_file(
+        tmp_path,
+        *([code, f"Cliente {code}", 20, 60, 10, 3, 300, "Activo"] for code in range(1, 3001)),
+    )
+    with RowsFile(path, "xlsx") as rows:
+        positions = [rows.position for _row in rows]
+    assert len(positions) == 3_000
+    assert positions == sorted(positions)
+    assert positions[0] < positions[-1] <= rows.size
