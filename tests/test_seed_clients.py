@@ -35,7 +35,7 @@ def test_seeded_clients_have_their_first_history_entry():
 
 
 def test_seed_clients_refuses_a_bad_count():
-    with pytest.raises(Exception, match="N debe ser al menos 1."):
+    with pytest.raises(Exception, match="N debe ser al menos 1"):
         call_command("seed_clients", "0")
 
 
