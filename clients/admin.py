@@ -25,8 +25,10 @@ class ClientHistoryHelper(HistoricalRecordContextHelper):
 
 @admin.register(Client)
 class ClientAdmin(SimpleHistoryAdmin):
-    #: Ours: in Spanish, "—" for no author or reason, and no inline style (CSP).
+    #: Ours: in Spanish, "—" for no author or reason, no inline style (CSP), and
+    #: breadcrumbs that say "Clientes".
     object_history_list_template = "admin/clients/client/object_history_list.html"
+    object_history_form_template = "admin/clients/client/object_history_form.html"
     list_display = [*CLIENT_FIELDS, "updated_at"]
     list_filter = ["status"]
     search_fields = ["code", "name"]  # Shows the search box; see get_search_results.

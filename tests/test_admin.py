@@ -129,3 +129,17 @@ def test_admin_pages_link_the_site_icon(admin_client, renamed):
     pages = [f"{CHANGELIST}{renamed.pk}/change/", f"{CHANGELIST}{renamed.pk}/history/"]
     for url in [CHANGELIST, *pages]:
         assert 'rel="icon" href="/static/favicon.svg"' in admin_client.get(url).content.decode()
+
+
+def test_a_past_version_reads_in_spanish(admin_client, renamed):
+    """simple-history's page named the app by its label and the model "Historical clientes"."""
+    first = renamed.history.earliest("history_date")
+    response = admin_client.get(f"{CHANGELIST}{renamed.pk}/history/{first.history_id}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Ver 11 · Telefónica" in html
+    assert '<a href="/admin/clients/">Clientes</a>' in html
+    assert "Histórico</a> &rsaquo;\n    Ver cliente" in html
+    for english in ["Historical", ">Clients<", "View "]:
+        assert english not in html, english
+    assert "style=" not in html

@@ -40,6 +40,14 @@ def test_history_page_in_spanish_without_browser_errors(page, log_in, superuser,
     expect(page.locator("body")).not_to_contain_text("View history")
 
 
+def test_a_past_version_loads_without_browser_errors(page, log_in, superuser, changed_client):
+    log_in(superuser)
+    page.goto(f"/admin/clients/client/{changed_client.pk}/history/")
+    page.get_by_role("link", name="41 · Telefónica", exact=True).click()
+    expect(page.locator("#id_name")).to_have_value("Telefónica")
+    expect(page.locator(".breadcrumbs")).to_contain_text("Ver cliente")
+
+
 @pytest.mark.parametrize("view", ["change", "history"])
 def test_admin_pages_have_no_accessibility_problem(page, log_in, superuser, changed_client, view):
     log_in(superuser)
