@@ -87,18 +87,28 @@ def restored(cell):
 
 
 def write_csv(queryset, stream):
-    stream.writelines(csv_lines(queryset))
+    """The CSV file to ``stream``; returns how many clients it wrote."""
+    lines = csv_lines(queryset)
+    stream.write(next(lines))  # the header
+    written = 0
+    for line in lines:
+        stream.write(line)
+        written += 1
+    return written
 
 
 def write_json(queryset, stream):
-    """A JSON list with one client per line, written as the rows arrive."""
-    separator = "\n"
+    """A JSON list with one client per line, written as the rows arrive; returns
+    how many clients it wrote."""
+    separator, written = "\n", 0
     stream.write("[")
     for values in client_values(queryset):
         client = dict(zip(FIELDS, values, strict=True))
         stream.write(separator + json.dumps(client, ensure_ascii=False))
         separator = ",\n"
+        written += 1
     stream.write("]\n" if separator == "\n" else "\n]\n")
+    return written
 
 
 WRITERS = {"csv": write_csv, "json": write_json}

@@ -1,8 +1,18 @@
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from config.health import healthz
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links: the vendored icon,
+    by its static name (hashed in production, so the redirect is temporary:
+    the name changes with the icon)."""
+    return redirect(static("favicon.ico"))
+
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="clients:list"), name="home"),
@@ -12,6 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
 ]
 
 handler400 = "config.views.bad_request"

@@ -414,3 +414,28 @@ def test_status_may_be_written_as_the_spanish_word_in_any_case(tmp_path):
     status, _, _ = run("import_clients", path)
     assert status == 0
     assert [status for _, _, status in stored()] == ["active", "inactive", "inactive"]
+
+
+def test_import_says_what_is_missing_in_spanish_or_in_english(manage):
+    result = manage("import_clients")
+    assert result.returncode == 2
+    assert result.stderr.startswith("uso: manage.py import_clients ")
+    assert result.stderr.endswith("error: faltan estos argumentos obligatorios: FILE\n")
+    result = manage("import_clients", "--lang", "en")
+    assert result.stderr.endswith("error: the following arguments are required: FILE\n")
+
+
+def test_import_help_in_spanish_or_in_english(manage):
+    spanish = manage("import_clients", "--help").stdout
+    assert "Importa clientes de un archivo CSV o JSON." in spanish
+    assert "Comprobar e informar, sin escribir nada." in spanish
+    english = manage("import_clients", "--help", "--lang", "en").stdout
+    assert "Check and report, but write nothing." in english
+
+
+def test_import_report_follows_lang(tmp_path):
+    path = csv_file(tmp_path, row(1001))
+    assert run("import_clients", path, "--dry-run", "--lang", "en")[1].splitlines() == [
+        "Created: 1, updated: 0, unchanged: 0, rejected: 0.",
+        "Dry run: nothing was written.",
+    ]

@@ -1,7 +1,9 @@
 """``manage.py export_clients``: clients as CSV or JSON, a file import_clients reads back."""
 
 from django.core.management.base import CommandError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from clients.models import Client
 from clients.transfer import FORMATS, WRITERS, format_of
@@ -10,14 +12,16 @@ from ..base import ClientCommand
 
 
 class Command(ClientCommand):
-    help = "Export clients in code order as CSV (default) or JSON, to stdout or --output."
+    help = gettext_lazy(
+        "Export clients in code order as CSV (default) or JSON, to stdout or --output."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--format", choices=FORMATS, help="Default: json for a .json --output, else csv."
+            "--format", choices=FORMATS, help=_("Default: json for a .json --output, else csv.")
         )
-        parser.add_argument("--output", "-o", metavar="FILE", help="Write here, not to stdout.")
-        parser.add_argument("--status", choices=Client.Status.values, help="Only these clients.")
+        parser.add_argument("--output", "-o", metavar="FILE", help=_("Write here, not to stdout."))
+        parser.add_argument("--status", choices=Client.Status.values, help=_("Only these clients."))
 
     def handle(self, *args, output, status, **options):
         clients = Client.objects.all() if status is None else Client.objects.filter(status=status)
@@ -28,7 +32,16 @@ class Command(ClientCommand):
             return
         try:
             with open(output, "w", encoding="utf-8", newline="") as stream:
-                write(clients, stream)
+                written = write(clients, stream)
         except OSError as error:
             message = _("Cannot write %(path)s: %(reason)s")
             raise CommandError(message % {"path": output, "reason": error.strerror}) from None
+        # stdout is free when the clients went to a file: say what is in it.
+        summary = ngettext(
+            "Exported %(count)s client to %(path)s.",
+            "Exported %(count)s clients to %(path)s.",
+            written,
+        )
+        self.stdout.write(
+            summary % {"count": number_format(written, force_grouping=True), "path": output}
+        )

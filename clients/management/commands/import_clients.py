@@ -7,7 +7,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.management.base import CommandError
 from django.db import DataError, IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from tqdm import tqdm
 
 from clients.bulk import BulkWriter
@@ -24,7 +24,7 @@ PROGRESS_MIN_BYTES = 200_000
 
 
 class Command(ClientChangeCommand):
-    help = (
+    help = gettext_lazy(
         "Import clients from a CSV or JSON file. Every row is checked with the rules of the "
         "form; if any is rejected nothing is written. Exit status: 0 imported, 1 rows "
         "rejected, 2 unreadable file."
@@ -32,18 +32,18 @@ class Command(ClientChangeCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "path", metavar="FILE", help="UTF-8 CSV (',' or ';' delimited) or JSON list."
+            "path", metavar="FILE", help=_("UTF-8 CSV (',' or ';' delimited) or JSON list.")
         )
         parser.add_argument(
-            "--format", choices=FORMATS, help="Default: json for a .json file, else csv."
+            "--format", choices=FORMATS, help=_("Default: json for a .json file, else csv.")
         )
         parser.add_argument(
             "--update",
             action="store_true",
-            help="Update the clients whose code exists instead of rejecting those rows.",
+            help=_("Update the clients whose code exists instead of rejecting those rows."),
         )
         parser.add_argument(
-            "--dry-run", action="store_true", help="Check and report, but write nothing."
+            "--dry-run", action="store_true", help=_("Check and report, but write nothing.")
         )
         super().add_arguments(parser)
 

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clients.models import Client
 
@@ -10,14 +11,16 @@ from ..base import ClientChangeCommand, system_user
 
 
 class Command(ClientChangeCommand):
-    help = (
+    help = gettext_lazy(
         "Set the status of the client with code CODE to active or inactive "
         "(activo or inactivo, in any case)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("code", metavar="CODE")
-        parser.add_argument("status", metavar="{activo,inactivo}")
+        parser.add_argument("code", metavar="CODE", help=_("The client's code."))
+        parser.add_argument(
+            "status", metavar="{activo,inactivo}", help=_("The new status (or active, inactive).")
+        )
         super().add_arguments(parser)
 
     def handle(self, *args, code, status, **options):
