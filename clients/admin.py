@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import webhooks
-from .models import CLIENT_FIELDS, Client, WebhookSubscription
+from .forms import use_model_messages
+from .models import BOUNDS, CLIENT_FIELDS, Client, WebhookSubscription
 
 
 @admin.register(Client)
@@ -25,7 +26,10 @@ class ClientAdmin(SimpleHistoryAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "version":
             kwargs["widget"] = forms.HiddenInput
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in BOUNDS:
+            use_model_messages(formfield, db_field)
+        return formfield
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:

@@ -1,13 +1,22 @@
-"""Durations as people read them: 90 seconds is "1 min 30 s".
+"""Durations as people read them: 90 seconds is "1 min 30 s" in a table, and
+"1 minuto 30 segundos" in a sentence.
 
 ``static/js/sla-bands.js`` repeats this rule to update the form as the user
 types; the browser tests check that both give the same text.
 """
 
+from django.utils.translation import ngettext
+
 #: Largest first. Hours are the largest unit because no duration of a client
 #: exceeds one day, and "24 h" reads better beside "23 h 59 min" than "1 d".
 #: The symbols are the international ones, the same in Spanish and English.
 UNITS = (("h", 3600), ("min", 60), ("s", 1))
+#: The same units as words, for sentences such as a range error's.
+WORDS = (
+    (lambda amount: ngettext("%(amount)s hour", "%(amount)s hours", amount), 3600),
+    (lambda amount: ngettext("%(amount)s minute", "%(amount)s minutes", amount), 60),
+    (lambda amount: ngettext("%(amount)s second", "%(amount)s seconds", amount), 1),
+)
 
 
 def humanize_seconds(seconds):
@@ -21,3 +30,16 @@ def humanize_seconds(seconds):
         if amount:
             parts.append(f"{amount} {symbol}")
     return " ".join(parts) or "0 s"
+
+
+def spell_seconds(seconds):
+    """Whole seconds in words of the active language: 86,400 is "24 horas"."""
+    if seconds < 0:
+        raise ValueError(f"A duration cannot be negative: {seconds}")
+    parts = []
+    rest = seconds
+    for word, size in WORDS:
+        amount, rest = divmod(rest, size)
+        if amount:
+            parts.append(word(amount) % {"amount": amount})
+    return " ".join(parts) or WORDS[-1][0](0) % {"amount": 0}
