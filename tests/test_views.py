@@ -201,6 +201,18 @@ def test_invalid_query_values_show_the_problem_not_an_error_page(manager_client,
     assert listed_codes(response) == []
 
 
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("abc", "Escriba un número entero, sin puntos ni letras."),
+        ("0", "Escriba un número entero entre 1 y 2.147.483.647."),
+    ],
+)
+def test_the_query_words_a_bad_code_as_the_forms_do(manager_client, code, message):
+    response = manager_client.get(LIST_URL, {"code": code})
+    assert response.context["filter"].form.errors["code"] == [message]
+
+
 # --- Create -------------------------------------------------------------------
 
 
