@@ -11,12 +11,6 @@ from django.utils.translation import ngettext
 #: exceeds one day, and "24 h" reads better beside "23 h 59 min" than "1 d".
 #: The symbols are the international ones, the same in Spanish and English.
 UNITS = (("h", 3600), ("min", 60), ("s", 1))
-#: The same units as words, for sentences such as a range error's.
-WORDS = (
-    (lambda amount: ngettext("%(amount)s hour", "%(amount)s hours", amount), 3600),
-    (lambda amount: ngettext("%(amount)s minute", "%(amount)s minutes", amount), 60),
-    (lambda amount: ngettext("%(amount)s second", "%(amount)s seconds", amount), 1),
-)
 
 
 def humanize_seconds(seconds):
@@ -33,13 +27,18 @@ def humanize_seconds(seconds):
 
 
 def spell_seconds(seconds):
-    """Whole seconds in words of the active language: 86,400 is "24 horas"."""
+    """Whole seconds in words of the active language, for sentences such as a
+    range error's: 86,400 is "24 horas" ("24 hours"), 90 "1 minuto 30 segundos"."""
     if seconds < 0:
         raise ValueError(f"A duration cannot be negative: {seconds}")
-    parts = []
-    rest = seconds
-    for word, size in WORDS:
-        amount, rest = divmod(rest, size)
-        if amount:
-            parts.append(word(amount) % {"amount": amount})
-    return " ".join(parts) or WORDS[-1][0](0) % {"amount": 0}
+    hours, rest = divmod(seconds, 3600)
+    minutes, rest = divmod(rest, 60)
+    parts = [
+        ngettext("%(amount)s hour", "%(amount)s hours", hours) % {"amount": hours},
+        ngettext("%(amount)s minute", "%(amount)s minutes", minutes) % {"amount": minutes},
+        ngettext("%(amount)s second", "%(amount)s seconds", rest) % {"amount": rest},
+    ]
+    amounts = (hours, minutes, rest)
+    return (
+        " ".join(part for part, amount in zip(parts, amounts, strict=True) if amount) or parts[-1]
+    )
