@@ -9,7 +9,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from . import webhooks
-from .models import CLIENT_FIELDS, Client, WebhookSubscription
+from .forms import use_model_messages
+from .models import BOUNDS, CLIENT_FIELDS, Client, WebhookSubscription
 
 
 class ClientHistoryHelper(HistoricalRecordContextHelper):
@@ -43,7 +44,10 @@ class ClientAdmin(SimpleHistoryAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "version":
             kwargs["widget"] = forms.HiddenInput
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in BOUNDS:
+            use_model_messages(formfield, db_field)
+        return formfield
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ClientHistoryHelper(self.model, historical_record)

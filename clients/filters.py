@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import BOUNDS, Client
+from .models import BOUNDS, Client, bounded
 
 #: How many clients a name search counts, at most. Each match the trigram
 #: index proposes is read back to check its name, so counting costs per
@@ -43,6 +43,8 @@ class ClientFilter(django_filters.FilterSet):
         label=_("Code"),
         min_value=BOUNDS["code"][0],
         max_value=BOUNDS["code"][1],
+        # The same words as the forms: "Escriba un número entero entre 1 y 2.147.483.647."
+        error_messages=bounded("code")["error_messages"],
     )
     name = django_filters.CharFilter(label=_("Name"), method="filter_name", max_length=200)
     status = django_filters.ChoiceFilter(

@@ -8,6 +8,18 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import BOUNDS, CLIENT_FIELDS, STALE_ERROR, Client
 
+#: The checks a whole-number form field makes itself, before the model's.
+NUMBER_ERRORS = ("invalid", "min_value", "max_value")
+
+
+def use_model_messages(form_field, model_field):
+    """Give a form field the model field's words for "abc" and for -1 (a
+    positive integer's form field checks those itself), so the page, the
+    admin and the import say the same (``models.bounded()``)."""
+    form_field.error_messages.update(
+        {code: model_field.error_messages[code] for code in NUMBER_ERRORS}
+    )
+
 
 class ClientForm(forms.ModelForm):
     class Meta:
@@ -18,7 +30,10 @@ class ClientForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name, (low, high) in BOUNDS.items():
             if name in self.fields:
+                # For assistive technology: the form has novalidate, so the
+                # browser checks nothing and the server's messages speak.
                 self.fields[name].widget.attrs.update(min=low, max=high)
+                use_model_messages(self.fields[name], Client._meta.get_field(name))
         if self.instance._state.adding:
             # A proposal the user may change; a callable, so it is only
             # looked up when the empty form is shown.

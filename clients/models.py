@@ -19,10 +19,14 @@ from django.db import models
 from django.db.models.functions import Cast, Length, Trim
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from . import writing
+from .durations import spell_seconds
 
 # Importable from here too: the migrations name them as ``clients.models.*``.
 from .fields import (
@@ -74,9 +78,49 @@ CLIENT_FIELDS = (
 )
 
 
-def bounded(field_name):
+#: How a value out of a field's ``BOUNDS`` is told, in an administrator's
+#: words: the numbers come from ``BOUNDS``, grouped as the active language
+#: writes them ("86.400" in Spanish, "86,400" in English).
+RANGE_MESSAGES = {
+    "code": _("Enter a whole number between %(low)s and %(high)s."),
+    "sla_optimal_seconds": _("Between %(low)s and %(high)s seconds (%(duration)s)."),
+    "sla_low_seconds": _("Between %(low)s and %(high)s seconds (%(duration)s)."),
+    "max_history_conversations": _("Between %(low)s and %(high)s conversations."),
+    "inactivity_alert_attempts": _("Between %(low)s and %(high)s attempts."),
+    "max_inactivity_seconds": _("Between %(low)s and %(high)s seconds (%(duration)s)."),
+}
+#: What a whole-number field says of "abc" or "86.400" (Django's own repeats the value).
+WHOLE_NUMBER_MESSAGE = _("Enter a whole number, without dots or letters.")
+
+
+def range_message(field_name):
+    """The message for a value outside ``field_name``'s bounds, in the active language."""
     low, high = BOUNDS[field_name]
-    return [MinValueValidator(low), MaxValueValidator(high)]
+    return gettext(RANGE_MESSAGES[field_name]) % {
+        "low": number_format(low, force_grouping=True),
+        "high": number_format(high, force_grouping=True),
+        "duration": spell_seconds(high),
+    }
+
+
+def bounded(field_name):
+    """A whole-number field's validators and messages, from ``BOUNDS``.
+
+    One message for both ends, worded when it is shown (so in the user's
+    language); the field hands it to the form, the admin, the import and
+    the commands alike (``Field.run_validators`` puts it on the validators'
+    errors).
+    """
+    low, high = BOUNDS[field_name]
+    out_of_range = lazy(range_message, str)(field_name)
+    return {
+        "validators": [MinValueValidator(low), MaxValueValidator(high)],
+        "error_messages": {
+            "invalid": WHOLE_NUMBER_MESSAGE,
+            "min_value": out_of_range,
+            "max_value": out_of_range,
+        },
+    }
 
 
 class ClientQuerySet(models.QuerySet):
@@ -147,7 +191,7 @@ class Client(models.Model):
 
     code = models.IntegerField(
         _("code"),
-        validators=bounded("code"),
+        **bounded("code"),
         help_text=_("A whole number never used by another client. It cannot be changed later."),
     )
     name = TrimmedCharField(
@@ -158,17 +202,17 @@ class Client(models.Model):
     name_search = SearchKeyField(max_length=NAME_MAX_LENGTH * FOLDING_GROWTH, source="name")
     sla_optimal_seconds = models.PositiveIntegerField(
         _("optimal SLA (seconds)"),
-        validators=bounded("sla_optimal_seconds"),
+        **bounded("sla_optimal_seconds"),
         help_text=_("Answer time that counts as optimal. Must be lower than the low SLA."),
     )
     sla_low_seconds = models.PositiveIntegerField(
         _("low SLA (seconds)"),
-        validators=bounded("sla_low_seconds"),
+        **bounded("sla_low_seconds"),
         help_text=_("Answer time beyond which the service level is breached."),
     )
     max_history_conversations = models.PositiveSmallIntegerField(
         _("max. historical conversations"),
-        validators=bounded("max_history_conversations"),
+        **bounded("max_history_conversations"),
         help_text=_(
             "How many closed conversations of a contact the agent sees under "
             "“History” in the Inbound panel (0 to 100)."
@@ -176,12 +220,12 @@ class Client(models.Model):
     )
     inactivity_alert_attempts = models.PositiveSmallIntegerField(
         _("number of attempts"),
-        validators=bounded("inactivity_alert_attempts"),
+        **bounded("inactivity_alert_attempts"),
         help_text=_("How many inactivity alerts are sent to a contact (0 to 10)."),
     )
     max_inactivity_seconds = models.PositiveIntegerField(
         _("max. inactivity time (seconds)"),
-        validators=bounded("max_inactivity_seconds"),
+        **bounded("max_inactivity_seconds"),
         help_text=_("Idle time after which the inactivity alert is sent."),
     )
     status = WordChoiceField(

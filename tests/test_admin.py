@@ -53,6 +53,21 @@ def test_add_applies_the_model_rules_and_records_the_author(admin_client, admin_
     assert client.created_by == admin_user
 
 
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("inactivity_alert_attempts", "-1", "Entre 0 y 10 intentos."),
+        ("max_inactivity_seconds", "86401", "Entre 1 y 86.400 segundos (24 horas)."),
+        ("code", "abc", "Escriba un número entero, sin puntos ni letras."),
+    ],
+)
+def test_admin_words_number_errors_as_the_pages_do(admin_client, field, typed, message):
+    data = {**form_data(), "status": "active", field: typed}
+    refused = admin_client.post(f"{CHANGELIST}add/", data)
+    assert refused.context["adminform"].form.errors[field] == [message]
+    assert not Client.objects.exists()
+
+
 def test_code_is_read_only_on_change(admin_client):
     client = ClientFactory(code=11)
     html = admin_client.get(f"{CHANGELIST}{client.pk}/change/").content.decode()

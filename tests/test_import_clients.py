@@ -113,13 +113,12 @@ def test_each_rejection_names_row_column_and_the_models_message(tmp_path):
     lines = out.splitlines()
     assert lines[:-1] == [
         "Fila 3, columna sla_low_seconds: El SLA bajo debe ser mayor que el SLA óptimo.",
-        "Fila 4, columna max_history_conversations: "
-        "Asegúrese de que este valor es menor o igual a 100.",
+        "Fila 4, columna max_history_conversations: Entre 0 y 100 conversaciones.",
         "Fila 4, columna name: Este campo no puede estar vacío.",
-        "Fila 4, columna sla_optimal_seconds: Asegúrese de que este valor es mayor o igual a 1.",
+        "Fila 4, columna sla_optimal_seconds: Entre 1 y 86.400 segundos (24 horas).",
         "Fila 5, columna status: «paused» no es un estado: use activo o inactivo "
         "(active o inactive).",
-        "Fila 6, columna sla_optimal_seconds: “abc”: el valor debería ser un numero entero",
+        "Fila 6, columna sla_optimal_seconds: Escriba un número entero, sin puntos ni letras.",
     ]
     # Nothing was written, and the summary says so (the one valid row is not "created").
     assert lines[-1] == "Creados: 0, actualizados: 0, rechazados: 4."
@@ -139,8 +138,9 @@ def test_json_numbers_with_a_fraction_or_booleans_are_refused_not_rounded(tmp_pa
     }
     status, out, _ = run("import_clients", json_file(tmp_path, [client]))
     assert status == 1
-    assert "Fila 1, columna sla_optimal_seconds: “20.7”" in out
-    assert "Fila 1, columna max_history_conversations: “true”" in out
+    whole_number = "Escriba un número entero, sin puntos ni letras."
+    assert f"Fila 1, columna sla_optimal_seconds: {whole_number}" in out
+    assert f"Fila 1, columna max_history_conversations: {whole_number}" in out
     assert "Fila 1, columna inactivity_alert_attempts: Este campo no puede ser nulo." in out
     assert stored() == []
 

@@ -53,9 +53,17 @@ def test_set_status_names_the_user(make_user):
     ("code", "new_status", "message"),
     [
         ("8", "inactive", "Ningún cliente tiene el código 8."),
-        ("abc", "inactive", "Código no válido abc: “abc”: el valor debería ser un numero entero"),
-        ("9" * 30, "inactive", "es menor o igual a 2147483647."),
-        ("-1", "inactive", "es mayor o igual a 1."),
+        (
+            "abc",
+            "inactive",
+            "Código no válido abc: Escriba un número entero, sin puntos ni letras.",
+        ),
+        ("9" * 30, "inactive", "Escriba un número entero entre 1 y 2.147.483.647."),
+        (
+            "-1",
+            "inactive",
+            "Código no válido -1: Escriba un número entero entre 1 y 2.147.483.647.",
+        ),
         ("7", "paused", "«paused» no es un estado: use activo o inactivo (active o inactive)."),
     ],
 )
