@@ -1,0 +1,99 @@
+"""Thin views over ``clients.batches``: the list of batches, one batch, its undo."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import ngettext
+from django.views import View
+from django.views.generic import DetailView, ListView
+
+from .batches import UndoRefused, batch_changes, undo
+from .models import Batch
+
+#: Clients shown per page of a batch.
+CHANGES_PER_PAGE = 50
+
+
+class BatchListView(PermissionRequiredMixin, ListView):
+    """Lotes: newest first, 25 a page."""
+
+    permission_required = "clients.view_client"
+    model = Batch
+    paginate_by = 25
+    template_name = "clients/batch_list.html"
+
+    def get_queryset(self):
+        return Batch.objects.select_related("created_by", "undoes", "undone_by")
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        context["page_range"] = page.paginator.get_elided_page_range(page.number, on_each_side=2)
+        return context
+
+
+class BatchChanges:
+    """A batch's changes as a paginator pages them: one query per page."""
+
+    def __init__(self, batch):
+        self.batch = batch
+
+    def count(self):
+        return self.batch.client_count
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, window):
+        start, stop = window.start or 0, window.stop
+        return batch_changes(self.batch, offset=start, limit=stop - start)
+
+
+class BatchDetailView(PermissionRequiredMixin, DetailView):
+    """One batch: each client's old → new values, the fields it changed only."""
+
+    permission_required = "clients.view_client"
+    model = Batch
+    template_name = "clients/batch_detail.html"
+
+    def get_queryset(self):
+        return Batch.objects.select_related("created_by", "undoes", "undone_by")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        paginator = Paginator(BatchChanges(self.object), CHANGES_PER_PAGE)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return {
+            **context,
+            "page_obj": page,
+            "changes": page.object_list,
+            "page_range": paginator.get_elided_page_range(page.number, on_each_side=2),
+        }
+
+
+class BatchUndoView(PermissionRequiredMixin, View):
+    """Deshacer: POST only; all or none, then the new batch (or why nothing was undone)."""
+
+    permission_required = "clients.change_client"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        batch = get_object_or_404(Batch, pk=pk)
+        try:
+            undo_batch = undo(batch, request.user)
+        except UndoRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect(batch)
+        message = ngettext(
+            "Batch %(batch)s undone: %(count)s client restored.",
+            "Batch %(batch)s undone: %(count)s clients restored.",
+            undo_batch.client_count,
+        )
+        messages.success(request, message % {"batch": batch.pk, "count": undo_batch.client_count})
+        return redirect(undo_batch)
