@@ -9,6 +9,7 @@ from clients.batches import UndoRefused, batch_changes, undo
 from clients.bulk import BulkWriter
 from clients.models import Batch, Client
 
+from .commands import csv_file, row, run, stored
 from .factories import ClientFactory, valid_client
 
 pytestmark = pytest.mark.django_db
@@ -192,3 +193,31 @@ def test_batch_pages_take_the_same_number_of_queries_for_3_or_30_clients(manager
         return len(captured)
 
     assert queries(3, 100) == queries(30, 200)
+
+
+# --- Commands ----------------------------------------------------------------------------
+
+
+def test_an_import_by_command_is_a_batch_the_browser_can_undo(manager_client, tmp_path):
+    ClientFactory(code=1, name="Antes", sla_optimal_seconds=20, sla_low_seconds=60)
+    path = csv_file(tmp_path, row(1, name="Después"), row(2))
+    assert run("import_clients", str(path), "--update")[0] == 0
+    batch = Batch.objects.get()
+    assert (batch.kind, batch.client_count, batch.created_by.username) == ("command", 2, "sistema")
+    assert batch.description == "import_clients clients.csv"
+    manager_client.post(reverse("batches:undo", args=[batch.pk]))
+    assert stored() == [(1, "Antes", "active"), (2, "Telefónica", "inactive")]
+
+
+def test_a_dry_run_records_no_batch(tmp_path):
+    assert run("import_clients", str(csv_file(tmp_path, row(1))), "--dry-run")[0] == 0
+    assert not Batch.objects.exists()
+
+
+def test_set_client_status_is_a_batch_of_one(manager, client_record):
+    assert run("set_client_status", "700", "inactivo")[0] == 0
+    batch = Batch.objects.get()
+    assert (batch.kind, batch.client_count) == ("command", 1)
+    undo(batch, manager)
+    client_record.refresh_from_db()
+    assert client_record.status == Client.Status.ACTIVE
