@@ -1,14 +1,18 @@
-"""Thin views over ``clients.batches``: the list of batches, one batch, its undo."""
+"""Thin views over ``clients.batches`` and ``clients.bulk_edit``: the list of batches,
+one batch, its undo, and the bulk edit that makes one."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from . import bulk_edit
 from .batches import UndoRefused, batch_changes, undo
+from .forms import BulkEditForm
 from .models import Batch
 
 #: Clients shown per page of a batch.
@@ -97,3 +101,79 @@ class BatchUndoView(PermissionRequiredMixin, View):
         )
         messages.success(request, message % {"batch": batch.pk, "count": undo_batch.client_count})
         return redirect(undo_batch)
+
+
+class BulkEditView(PermissionRequiredMixin, View):
+    """Editar seleccionados: POST only. Without ``step``, the form for the selected
+    ``codes``; ``step=preview``, each client's old → new values; ``step=confirm``,
+    applies them all or none and shows the batch (``clients.bulk_edit``)."""
+
+    permission_required = "clients.change_client"
+    http_method_names = ["post"]
+    template_name = "clients/bulk_edit.html"
+
+    def post(self, request):
+        step = request.POST.get("step")
+        try:
+            codes = bulk_edit.selected_codes(request.POST.getlist("codes"))
+            clients = bulk_edit.stored_clients(codes)
+        except bulk_edit.Refused as refusal:
+            for message in refusal.messages:
+                messages.error(request, message)
+            return redirect("clients:list")
+        form = BulkEditForm(request.POST if step else None)
+        context = {"form": form, "codes": codes, "rows": bulk_edit.preview_rows(clients, {})}
+        if not step or not form.is_valid():
+            return self.render(context)
+        values = form.new_values()
+        if step == "confirm":
+            try:
+                preview = bulk_edit.Preview.unsign(request.POST.get("preview", ""))
+                bulk_edit.check_matches(preview, codes, values, self.posted_versions(codes))
+                batch = bulk_edit.apply(request.user, preview)
+            except bulk_edit.AlreadyApplied as applied:
+                messages.info(request, ALREADY_APPLIED % {"batch": applied.batch.pk})
+                return redirect(applied.batch)
+            except bulk_edit.Refused as refusal:
+                context["problems"] = refusal.messages
+                # The change as it would be now, to review and confirm again.
+                clients = bulk_edit.stored_clients(codes)
+            else:
+                applied = ngettext(
+                    "Bulk edit applied: %(count)s client changed.",
+                    "Bulk edit applied: %(count)s clients changed.",
+                    batch.client_count,
+                )
+                messages.success(request, applied % {"count": batch.client_count})
+                return redirect(batch)
+        rows = bulk_edit.preview_rows(clients, values)
+        preview = bulk_edit.Preview(
+            codes, values, {row.client.code: row.client.version for row in rows}
+        )
+        return self.render(
+            {
+                **context,
+                "rows": rows,
+                "previewed": True,
+                "invalid": sum(1 for row in rows if row.errors),
+                "changing": sum(1 for row in rows if row.changes),
+                "preview": preview.sign(),
+            }
+        )
+
+    def posted_versions(self, codes):
+        """``{code: version}`` the confirm form carried, leaving out what is not a number."""
+        versions = {}
+        for code in codes:
+            raw = self.request.POST.get(f"version_{code}", "")
+            if raw.isdigit():
+                versions[code] = int(raw)
+        return versions
+
+    def render(self, context):
+        return render(self.request, self.template_name, context)
+
+
+ALREADY_APPLIED = _(
+    "This change was already applied, as batch %(batch)s: nothing was applied again."
+)
