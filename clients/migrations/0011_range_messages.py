@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clients", "0009_status_words"),
+        ("clients", "0010_batches"),
     ]
 
     operations = [
