@@ -387,6 +387,38 @@ def targets(small, large, smallest, largest):
     return [*lines, ""]
 
 
+#: Issue 13: a name search costs at most twice the plain list page, and at
+#: most half of Django admin's search, from 300,000 clients on.
+SEARCH_TO_LIST_TARGET = 2.0
+SEARCH_TO_ADMIN_TARGET = 0.5
+SEARCH_TARGETS_FROM = 300_000
+
+
+def search_targets(measured):
+    """The name search against the plain list page and admin's search, side by
+    side in each run (in-process p50)."""
+    lines = [
+        "## Name search against the plain list and admin's search (in-process p50)",
+        "",
+        f"| clients | name search / list page 1 (≤ {SEARCH_TO_LIST_TARGET:g}x) "
+        f"| name search / admin's search (≤ {SEARCH_TO_ADMIN_TARGET:g}x) |",
+        "|---|---|---|",
+    ]
+    for size, data in measured.items():
+        if size < SEARCH_TARGETS_FROM:
+            continue
+        search = data["results"]["name search (andina)"]
+        to_list = search["ours"]["p50"] / data["results"]["list page 1"]["ours"]["p50"]
+        to_admin = search["ours"]["p50"] / search["admin"]["p50"]
+        cells = [
+            f"{size:,}",
+            verdict(to_list <= SEARCH_TO_LIST_TARGET, f"{to_list:.2f}x", "over"),
+            verdict(to_admin <= SEARCH_TO_ADMIN_TARGET, f"{to_admin:.2f}x", "over"),
+        ]
+        lines.append(f"| {' | '.join(cells)} |")
+    return [*lines, ""]
+
+
 def verdict(met, value, miss):
     return f"met ({value})" if met else f"**missed** ({value}; {miss})"
 
@@ -468,6 +500,7 @@ def report(sizes, measured, arguments):
             )
         lines.append("")
     lines += targets(measured[smallest], measured[largest], smallest, largest)
+    lines += search_targets(measured)
     lines += [f"## Query plans on {largest:,} clients (EXPLAIN ANALYZE)", ""]
     for name, plans in measured[largest]["plans"].items():
         lines += [f"### {name}", ""]

@@ -8,6 +8,18 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import BOUNDS, CLIENT_FIELDS, STALE_ERROR, Client
 
+#: The checks a whole-number form field makes itself, before the model's.
+NUMBER_ERRORS = ("invalid", "min_value", "max_value")
+
+
+def use_model_messages(form_field, model_field):
+    """Give a form field the model field's words for "abc" and for -1 (a
+    positive integer's form field checks those itself), so the page, the
+    admin and the import say the same (``models.bounded()``)."""
+    form_field.error_messages.update(
+        {code: model_field.error_messages[code] for code in NUMBER_ERRORS}
+    )
+
 
 class ClientForm(forms.ModelForm):
     class Meta:
@@ -18,7 +30,10 @@ class ClientForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name, (low, high) in BOUNDS.items():
             if name in self.fields:
+                # For assistive technology: the form has novalidate, so the
+                # browser checks nothing and the server's messages speak.
                 self.fields[name].widget.attrs.update(min=low, max=high)
+                use_model_messages(self.fields[name], Client._meta.get_field(name))
         if self.instance._state.adding:
             # A proposal the user may change; a callable, so it is only
             # looked up when the empty form is shown.
@@ -80,3 +95,41 @@ class ClientUpdateForm(ClientForm):
         self.data = self.data.copy()  # the request's QueryDict cannot be changed
         self.data[self.add_prefix("version")] = stored.version
         return stored
+
+
+class BulkEditForm(forms.Form):
+    """The settings a bulk edit may change; an empty one stays as each client has it.
+    Each field's bounds come from the model's."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .bulk_edit import EDITABLE_FIELDS
+
+        for name in EDITABLE_FIELDS:
+            model_field = Client._meta.get_field(name)
+            if model_field.choices:
+                self.fields[name] = forms.TypedChoiceField(
+                    label=model_field.verbose_name.capitalize(),
+                    choices=[("", _("Leave as is")), *model_field.choices],
+                    required=False,
+                    empty_value=None,
+                )
+            else:
+                self.fields[name] = model_field.formfield(required=False)
+                low, high = BOUNDS[name]
+                self.fields[name].widget.attrs.update(min=low, max=high)
+            self.fields[name].help_text = _("Empty: each client keeps its own.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not self.new_values():
+            raise forms.ValidationError(_("Enter at least one new value."), code="empty")
+        return cleaned
+
+    def new_values(self):
+        """``{field: value}`` of the fields given, the ones to change."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if value is not None and value != ""
+        }

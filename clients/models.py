@@ -18,11 +18,18 @@ from django.core.validators import (
 from django.db import models
 from django.db.models.functions import Cast, Length, Trim
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
+from django.dispatch import receiver
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
 from . import writing
+from .durations import spell_seconds
 
 # Importable from here too: the migrations name them as ``clients.models.*``.
 from .fields import (
@@ -76,9 +83,49 @@ CLIENT_FIELDS = (
 )
 
 
-def bounded(field_name):
+#: How a value out of a field's ``BOUNDS`` is told, in an administrator's
+#: words: the numbers come from ``BOUNDS``, grouped as the active language
+#: writes them ("86.400" in Spanish, "86,400" in English).
+RANGE_MESSAGES = {
+    "code": _("Enter a whole number between %(low)s and %(high)s."),
+    "sla_optimal_seconds": _("Between %(low)s and %(high)s seconds (%(duration)s)."),
+    "sla_low_seconds": _("Between %(low)s and %(high)s seconds (%(duration)s)."),
+    "max_history_conversations": _("Between %(low)s and %(high)s conversations."),
+    "inactivity_alert_attempts": _("Between %(low)s and %(high)s attempts."),
+    "max_inactivity_seconds": _("Between %(low)s and %(high)s seconds (%(duration)s)."),
+}
+#: What a whole-number field says of "abc" or "86.400" (Django's own repeats the value).
+WHOLE_NUMBER_MESSAGE = _("Enter a whole number, without dots or letters.")
+
+
+def range_message(field_name):
+    """The message for a value outside ``field_name``'s bounds, in the active language."""
     low, high = BOUNDS[field_name]
-    return [MinValueValidator(low), MaxValueValidator(high)]
+    return gettext(RANGE_MESSAGES[field_name]) % {
+        "low": number_format(low, force_grouping=True),
+        "high": number_format(high, force_grouping=True),
+        "duration": spell_seconds(high),
+    }
+
+
+def bounded(field_name):
+    """A whole-number field's validators and messages, from ``BOUNDS``.
+
+    One message for both ends, worded when it is shown (so in the user's
+    language); the field hands it to the form, the admin, the import and
+    the commands alike (``Field.run_validators`` puts it on the validators'
+    errors).
+    """
+    low, high = BOUNDS[field_name]
+    out_of_range = lazy(range_message, str)(field_name)
+    return {
+        "validators": [MinValueValidator(low), MaxValueValidator(high)],
+        "error_messages": {
+            "invalid": WHOLE_NUMBER_MESSAGE,
+            "min_value": out_of_range,
+            "max_value": out_of_range,
+        },
+    }
 
 
 class ClientQuerySet(models.QuerySet):
@@ -144,12 +191,82 @@ class ClientStatus(models.TextChoices):
     INACTIVE = "inactive", _("Inactive")
 
 
+class Batch(models.Model):
+    """A group of client changes made together (a bulk edit, an import, an undo):
+    its changes are the history rows that name it, so it can be shown and undone.
+
+    The old values are not stored again: they are each client's history row
+    before the batch's (see ``clients.batches``).
+    """
+
+    class Kind(models.TextChoices):
+        BULK_EDIT = "bulk_edit", _("Bulk edit")
+        WEB_IMPORT = "web_import", _("Web import")
+        UNDO = "undo", _("Undo")
+        COMMAND = "command", _("Command")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(_("date"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    client_count = models.PositiveIntegerField(_("clients"), default=0)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    #: The batch this one undid: each batch is undone at most once.
+    undoes = models.OneToOneField(
+        "self",
+        verbose_name=_("undoes"),
+        on_delete=models.PROTECT,
+        related_name="undone_by",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    #: Identifies the preview a bulk edit confirmed: a second Confirmar applies nothing.
+    token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("batch")
+        verbose_name_plural = _("batches")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="batch_created_idx")]
+
+    def __str__(self):
+        return f"{self.pk} · {self.get_kind_display()}"
+
+    def get_absolute_url(self):
+        return reverse("batches:detail", args=[self.pk])
+
+
+class BatchedHistory(models.Model):
+    """What ``HistoricalClient`` adds to django-simple-history's row: the batch
+    the change belongs to, if any (``writing.history_values()`` sets it)."""
+
+    batch = models.ForeignKey(
+        Batch,
+        verbose_name=_("batch"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        abstract = True
+
+
 class Client(models.Model):
     Status = ClientStatus
 
     code = models.IntegerField(
         _("code"),
-        validators=bounded("code"),
+        **bounded("code"),
         help_text=_("A whole number never used by another client. It cannot be changed later."),
     )
     name = TrimmedCharField(
@@ -162,17 +279,17 @@ class Client(models.Model):
     name_sort = SortKeyField(max_length=SORT_FOLDED_LENGTH + 1 + NAME_MAX_LENGTH, source="name")
     sla_optimal_seconds = models.PositiveIntegerField(
         _("optimal SLA (seconds)"),
-        validators=bounded("sla_optimal_seconds"),
+        **bounded("sla_optimal_seconds"),
         help_text=_("Answer time that counts as optimal. Must be lower than the low SLA."),
     )
     sla_low_seconds = models.PositiveIntegerField(
         _("low SLA (seconds)"),
-        validators=bounded("sla_low_seconds"),
+        **bounded("sla_low_seconds"),
         help_text=_("Answer time beyond which the service level is breached."),
     )
     max_history_conversations = models.PositiveSmallIntegerField(
         _("max. historical conversations"),
-        validators=bounded("max_history_conversations"),
+        **bounded("max_history_conversations"),
         help_text=_(
             "How many closed conversations of a contact the agent sees under "
             "“History” in the Inbound panel (0 to 100)."
@@ -180,12 +297,12 @@ class Client(models.Model):
     )
     inactivity_alert_attempts = models.PositiveSmallIntegerField(
         _("number of attempts"),
-        validators=bounded("inactivity_alert_attempts"),
+        **bounded("inactivity_alert_attempts"),
         help_text=_("How many inactivity alerts are sent to a contact (0 to 10)."),
     )
     max_inactivity_seconds = models.PositiveIntegerField(
         _("max. inactivity time (seconds)"),
-        validators=bounded("max_inactivity_seconds"),
+        **bounded("max_inactivity_seconds"),
         help_text=_("Idle time after which the inactivity alert is sent."),
     )
     status = WordChoiceField(
@@ -225,7 +342,9 @@ class Client(models.Model):
     )
 
     objects = ClientQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["name_search", "name_sort"])
+    history = HistoricalRecords(
+        excluded_fields=["name_search", "name_sort"], bases=[BatchedHistory]
+    )
 
     class Meta:
         verbose_name = _("client")
@@ -309,6 +428,10 @@ class Client(models.Model):
             setattr(self, attname, value)
         # django-simple-history dates the history row with this, and records this user.
         self._history_date, self._history_user = now, user
+        batch = getattr(self, "_batch", None)
+        self._history_values = writing.history_values(
+            created=created, now=now, user_id=user and user.pk, batch_id=batch and batch.pk
+        )
         if update_fields is not None:
             update_fields = {*update_fields, *computed}
         # The UPDATE only matches if the stored version is still the one read.
@@ -348,6 +471,14 @@ class Client(models.Model):
             errors["code"] = CODE_IMMUTABLE_ERROR
         if self.is_stale():
             errors[NON_FIELD_ERRORS] = STALE_ERROR
+        errors.update(self.value_errors())
+        if errors:
+            raise ValidationError(errors)
+
+    def value_errors(self):
+        """``{field: ValidationError}`` of the rules between fields: ``clean()``'s
+        checks that need no query (a bulk edit runs them on many clients)."""
+        errors = {}
         optimal, low = self.sla_optimal_seconds, self.sla_low_seconds
         # clean() also runs when a field failed its own checks and still holds
         # the raw value (say, "abc" from a file): compare only two numbers.
@@ -355,8 +486,7 @@ class Client(models.Model):
             errors["sla_low_seconds"] = ValidationError(
                 _("The low SLA must be greater than the optimal SLA."), code="sla_order"
             )
-        if errors:
-            raise ValidationError(errors)
+        return errors
 
     @property
     def code_changed(self):
@@ -369,9 +499,11 @@ class Client(models.Model):
             return False
         return type(self).objects.filter(pk=self.pk).exclude(version=self.version).exists()
 
-    def record_change_by(self, user):
-        """Remember who makes the next change; ``save()`` stamps it as its author."""
+    def record_change_by(self, user, batch=None):
+        """Remember who makes the next change; ``save()`` stamps it as its author,
+        and its history row as part of ``batch``."""
         self._changed_by = user
+        self._batch = batch
 
 
 # --- Webhooks -------------------------------------------------------------------
@@ -491,6 +623,14 @@ class WebhookSubscription(models.Model):
     def pending(self):
         """How many changes wait to be delivered to this subscription."""
         return Client.history.model.objects.filter(history_id__gt=self.position).count()
+
+
+@receiver(pre_create_historical_record, sender=Client.history.model)
+def _stamp_history(sender, instance, history_instance, **kwargs):
+    """A ``save()``'s history row records what ``writing.history_values()`` says,
+    as the bulk writer's rows do (django-simple-history fills the rest)."""
+    for attname, value in getattr(instance, "_history_values", {}).items():
+        setattr(history_instance, attname, value)
 
 
 def latest_history_id():

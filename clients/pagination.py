@@ -11,9 +11,15 @@ class CappedCountPaginator(Paginator):
     counting ``LIMIT count_limit + 1`` rows keeps it bounded. Beyond the limit
     the page says "more than N" and offers the pages of the first N rows (400
     pages of 25: past that, a query finds a client faster than paging does).
+    A query may ask for a lower limit (see ``ClientFilter.count_limit()``).
     """
 
     count_limit = 10_000
+
+    def __init__(self, *args, count_limit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if count_limit is not None:
+            self.count_limit = count_limit
 
     @cached_property
     def _rows_counted(self):

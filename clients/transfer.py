@@ -135,18 +135,28 @@ def restored(cell):
 
 
 def write_csv(queryset, stream):
-    stream.writelines(csv_lines(queryset))
+    """The CSV file to ``stream``; returns how many clients it wrote."""
+    lines = csv_lines(queryset)
+    stream.write(next(lines))  # the header
+    written = 0
+    for line in lines:
+        stream.write(line)
+        written += 1
+    return written
 
 
 def write_json(queryset, stream):
-    """A JSON list with one client per line, written as the rows arrive."""
-    separator = "\n"
+    """A JSON list with one client per line, written as the rows arrive; returns
+    how many clients it wrote."""
+    separator, written = "\n", 0
     stream.write("[")
     for values in client_values(queryset):
         client = dict(zip(FIELDS, values, strict=True))
         stream.write(separator + json.dumps(client, ensure_ascii=False))
         separator = ",\n"
+        written += 1
     stream.write("]\n" if separator == "\n" else "\n]\n")
+    return written
 
 
 WRITERS = {"csv": write_csv, "json": write_json}
@@ -168,7 +178,8 @@ def write_xlsx(queryset, target):
     as they arrive, so memory stays flat however many clients there are.
     Names are always text cells: "=1+1" or "#N/A" stay names, never a
     formula or an error value. More clients than a sheet holds raise
-    ``TooManyForExcel`` before anything is saved to ``target``.
+    ``TooManyForExcel`` before anything is saved to ``target``. Returns how
+    many clients it wrote.
     """
     if queryset[:XLSX_MAX_ROWS].count() == XLSX_MAX_ROWS:  # Say so before the work.
         raise TooManyForExcel(XLSX_MAX_ROWS - 1)
@@ -196,6 +207,7 @@ def write_xlsx(queryset, target):
         rows += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(FIELDS))}{rows}"
     workbook.save(target)
+    return rows - 1
 
 
 def header_cell(sheet, label):

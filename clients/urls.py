@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import batch_views, views
 
 app_name = "clients"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.ClientListView.as_view(), name="list"),
     path("crear/", views.ClientCreateView.as_view(), name="create"),
     path("exportar/", views.ClientExportView.as_view(), name="export"),
+    path("lote/", batch_views.BulkEditView.as_view(), name="bulk_edit"),
     path("<int:code>/editar/", views.ClientUpdateView.as_view(), name="update"),
     path("<int:code>/historial/", views.ClientHistoryView.as_view(), name="history"),
 ]

@@ -46,6 +46,9 @@ class ClientListView(PermissionRequiredMixin, FilterView):
     def get_ordering(self):
         return columns.ordering(self.request.GET.get("sort"))
 
+    def get_paginator(self, *args, **kwargs):
+        return super().get_paginator(*args, count_limit=self.filterset.count_limit(), **kwargs)
+
     def paginate_queryset(self, queryset, page_size):
         """Like ListView's, but a page out of range shows the last page (and a
         page that is not a number, the first) instead of a 404."""

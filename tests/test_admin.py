@@ -63,6 +63,21 @@ def test_add_applies_the_model_rules_and_records_the_author(admin_client, admin_
     assert client.created_by == admin_user
 
 
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("inactivity_alert_attempts", "-1", "Entre 0 y 10 intentos."),
+        ("max_inactivity_seconds", "86401", "Entre 1 y 86.400 segundos (24 horas)."),
+        ("code", "abc", "Escriba un número entero, sin puntos ni letras."),
+    ],
+)
+def test_admin_words_number_errors_as_the_pages_do(admin_client, field, typed, message):
+    data = {**form_data(), "status": "active", field: typed}
+    refused = admin_client.post(f"{CHANGELIST}add/", data)
+    assert refused.context["adminform"].form.errors[field] == [message]
+    assert not Client.objects.exists()
+
+
 def test_code_is_read_only_on_change(admin_client):
     client = ClientFactory(code=11)
     html = admin_client.get(f"{CHANGELIST}{client.pk}/change/").content.decode()
@@ -90,3 +105,66 @@ def test_names_whose_search_key_is_longer_are_saved_and_found(admin_client, name
     client = Client.objects.get(code=13)
     changed = {**data, "name": name[:-1]}
     assert admin_client.post(f"{CHANGELIST}{client.pk}/change/", changed).status_code == 302
+
+
+@pytest.fixture
+def renamed(admin_user):
+    """A client created and then renamed by the admin user."""
+    client = ClientFactory(code=11, name="Telefónica", created_by=admin_user)
+    client.name = "Telefónica Colombia"
+    client.record_change_by(admin_user)
+    client.save()
+    return client
+
+
+def test_history_page_speaks_spanish_and_hides_the_version(admin_client, renamed):
+    html = admin_client.get(f"{CHANGELIST}{renamed.pk}/history/").content.decode()
+    for spanish in ["Historial de cambios: 11 · Telefónica Colombia", "Modificado por", "Acción"]:
+        assert spanish in html, spanish
+    assert "Motivo del cambio" in html
+    assert "Nombre:</strong> Telefónica&nbsp;&rarr;&nbsp;&nbsp;Telefónica Colombia" in html
+    assert "2 entradas" in html
+    for english_or_internal in ["View history", "Changed by", "Change reason", "None", "Versión"]:
+        assert english_or_internal not in html, english_or_internal
+
+
+def test_history_page_shows_a_dash_for_no_author_and_no_reason(admin_client):
+    client = ClientFactory(code=11)  # made by no one: a command without --user, say
+    html = admin_client.get(f"{CHANGELIST}{client.pk}/history/").content.decode()
+    cells = [cell.strip() for cell in html.split("<td>")[1:]]
+    assert [cell for cell in cells if cell.startswith("—")] != []
+    assert "None" not in html
+
+
+def test_history_page_has_no_inline_style(admin_client, renamed):
+    """The Content-Security-Policy refuses style attributes: the browser reported one."""
+    html = admin_client.get(f"{CHANGELIST}{renamed.pk}/history/").content.decode()
+    assert "style=" not in html
+    assert "<style" not in html
+
+
+def test_change_form_keeps_the_version_hidden(admin_client, renamed):
+    """The version detects concurrent edits, so the form keeps it, out of sight."""
+    html = admin_client.get(f"{CHANGELIST}{renamed.pk}/change/").content.decode()
+    assert '<input type="hidden" name="version" value="2"' in html
+    assert 'class="form-row hidden field-version"' in html
+
+
+def test_admin_pages_link_the_site_icon(admin_client, renamed):
+    pages = [f"{CHANGELIST}{renamed.pk}/change/", f"{CHANGELIST}{renamed.pk}/history/"]
+    for url in [CHANGELIST, *pages]:
+        assert 'rel="icon" href="/static/favicon.svg"' in admin_client.get(url).content.decode()
+
+
+def test_a_past_version_reads_in_spanish(admin_client, renamed):
+    """simple-history's page named the app by its label and the model "Historical clientes"."""
+    first = renamed.history.earliest("history_date")
+    response = admin_client.get(f"{CHANGELIST}{renamed.pk}/history/{first.history_id}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Ver 11 · Telefónica" in html
+    assert '<a href="/admin/clients/">Clientes</a>' in html
+    assert "Histórico</a> &rsaquo;\n    Ver cliente" in html
+    for english in ["Historical", ">Clients<", "View "]:
+        assert english not in html, english
+    assert "style=" not in html

@@ -256,8 +256,9 @@ def test_invalid_query_values_are_a_400_with_the_field_errors(service, catalogue
 def test_field_errors_follow_the_language(service):
     spanish = service.get(LIST_URL, {"code": "abc"}).json()
     english = service.get(LIST_URL, {"code": "abc"}, headers={"accept-language": "en"}).json()
-    assert spanish == {"code": ["Introduzca un número entero."]}
-    assert english == {"code": ["Enter a whole number."]}
+    # The model's words for it, as on the pages (issue 16).
+    assert spanish == {"code": ["Escriba un número entero, sin puntos ni letras."]}
+    assert english == {"code": ["Enter a whole number, without dots or letters."]}
 
 
 # --- Who may read -------------------------------------------------------------

@@ -43,14 +43,17 @@ def test_a_row_has_one_cell_per_column_each_as_its_kind_shows_it():
     with override("es"):
         html = cells(a_client(code=1234567))
     assert html == (
-        "<td>1234567</td>"  # a code, never "1.234.567"
-        "<td>Telefónica</td>"
-        '<td class="text-nowrap">1 min 30 s</td>'
-        '<td class="text-nowrap">1 h</td>'
-        "<td>100</td>"
-        "<td>0</td>"
-        '<td class="text-nowrap">24 h</td>'
-        '<td><span class="badge text-bg-success">Activo</span></td>'
+        '<td data-column="code" data-label="Código">1234567</td>'  # a code, never "1.234.567"
+        '<td data-column="name" data-label="Nombre">Telefónica</td>'
+        '<td data-column="sla_optimal_seconds" data-label="SLA óptimo" class="text-nowrap">'
+        "1 min 30 s</td>"
+        '<td data-column="sla_low_seconds" data-label="SLA bajo" class="text-nowrap">1 h</td>'
+        '<td data-column="max_history_conversations" data-label="Máx. historial">100</td>'
+        '<td data-column="inactivity_alert_attempts" data-label="Intentos">0</td>'
+        '<td data-column="max_inactivity_seconds" data-label="Inactividad" class="text-nowrap">'
+        "24 h</td>"
+        '<td data-column="status" data-label="Estado">'
+        '<span class="badge text-bg-success">Activo</span></td>'
     )
     assert html.count("<td") == len(COLUMNS)
 
@@ -58,18 +61,23 @@ def test_a_row_has_one_cell_per_column_each_as_its_kind_shows_it():
 def test_an_inactive_client_gets_a_grey_badge_in_the_active_language():
     with override("en"):
         html = cells(a_client(status=Client.Status.INACTIVE))
-    assert html.endswith('<td><span class="badge text-bg-secondary">Inactive</span></td>')
+    assert html.endswith(
+        '<td data-column="status" data-label="Status">'
+        '<span class="badge text-bg-secondary">Inactive</span></td>'
+    )
 
 
 def test_names_are_escaped_as_the_template_would():
     name = '<b>Tom & Jerry\'s "SAS"</b>'
-    assert f"<td>{escape(name)}</td>" in cells(a_client(name=name))
+    assert f'data-label="Nombre">{escape(name)}</td>' in cells(a_client(name=name))
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("permissions", [["view_client"], ["view_client", "change_client"]])
 def test_the_empty_row_spans_the_columns_shown(client, make_user, permissions):
-    colspan = 9  # the eight columns and the actions (the history, for everyone)
+    # The eight columns and the actions (the history, for everyone), and the
+    # bulk edit's checkboxes for those who may change clients.
+    colspan = 9 + ("change_client" in permissions)
     client.force_login(make_user(*permissions))
     html = client.get("/administracion/clientes/").content.decode()
     assert html.count("<th ") == colspan

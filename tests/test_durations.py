@@ -1,8 +1,9 @@
 """Seconds shown as minutes and hours, in the list and under the SLA fields."""
 
 import pytest
+from django.utils import translation
 
-from clients.durations import humanize_seconds
+from clients.durations import humanize_seconds, spell_seconds
 
 from .factories import ClientFactory
 from .html import shows
@@ -27,6 +28,24 @@ from .html import shows
 )
 def test_humanize_seconds(seconds, shown):
     assert humanize_seconds(seconds) == shown
+
+
+@pytest.mark.parametrize(
+    ("seconds", "spanish", "english"),
+    [
+        (0, "0 segundos", "0 seconds"),
+        (1, "1 segundo", "1 second"),
+        (90, "1 minuto 30 segundos", "1 minute 30 seconds"),
+        (3601, "1 hora 1 segundo", "1 hour 1 second"),
+        (86_400, "24 horas", "24 hours"),
+    ],
+)
+def test_spell_seconds_in_words_of_the_language(seconds, spanish, english):
+    """For sentences such as a range error's: "Entre 1 y 86.400 segundos (24 horas)"."""
+    with translation.override("es"):
+        assert spell_seconds(seconds) == spanish
+    with translation.override("en"):
+        assert spell_seconds(seconds) == english
 
 
 def test_a_negative_duration_is_a_mistake_not_a_time():

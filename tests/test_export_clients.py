@@ -236,3 +236,42 @@ def test_excel_export_memory_does_not_grow_with_the_number_of_clients(tmp_path):
     few, many = peak_while_exporting(4_000), peak_while_exporting(12_000)
     assert many < few * 1.3
     assert len(output.read_bytes()) > 100_000
+
+
+def test_export_to_a_file_says_how_many_clients_it_wrote(tmp_path):
+    """The operator saw nothing after ``--output``: was it written, and how much?"""
+    with transaction.atomic(), BulkWriter() as writer:
+        for code in range(1, 1235):
+            writer.add(valid_client(code=code, name=f"Cliente {code}", status="inactive"))
+        writer.apply()
+    ClientFactory(code=5000, status="active")
+    path = tmp_path / "clients.csv"
+    status, out, err = run("export_clients", "--output", path, "--status", "inactive")
+    assert (status, out, err) == (0, f"Exportados 1.234 clientes a {path}.\n", "")
+    assert len(path.read_text(encoding="utf-8").splitlines()) == 1 + 1234
+    out = run("export_clients", "-o", tmp_path / "one.json", "--status", "active", "--lang", "en")[
+        1
+    ]
+    assert out == f"Exported 1 client to {tmp_path / 'one.json'}.\n"
+    assert len(json.loads((tmp_path / "one.json").read_text(encoding="utf-8"))) == 1
+
+
+def test_export_to_stdout_is_only_the_file(tmp_path):
+    """The summary never lands in a CSV sent to stdout."""
+    ClientFactory(code=1)
+    status, out, err = run("export_clients")
+    assert status == 0
+    assert out.splitlines()[0] == HEADER
+    assert len(out.splitlines()) == 2
+    assert "Export" not in out + err
+
+
+def test_export_help_and_errors_in_spanish_or_in_english(manage):
+    spanish = manage("export_clients", "--help").stdout
+    assert "Exporta los clientes en orden de código como CSV (por omisión), JSON o Excel" in spanish
+    assert "Escribir en este archivo, no en la salida estándar." in spanish
+    english = manage("export_clients", "--help", "--lang", "en").stdout
+    assert "Write here, not to stdout." in english
+    refused = manage("export_clients", "--format", "pdf")
+    assert refused.returncode == 2
+    assert "error: argumento --format: valor no válido: 'pdf' (elija entre" in refused.stderr

@@ -34,6 +34,16 @@ def test_list_renders_in_english_when_the_browser_asks(manager_client):
     assert "Consultar" not in html
 
 
+def test_the_brand_is_spanish_in_spanish(manager_client):
+    """The navbar said "Contact center" on Spanish pages."""
+    spanish = manager_client.get(LIST_URL).content.decode()
+    assert '<i class="bi bi-headset" aria-hidden="true"></i> Centro de contacto</a>' in spanish
+    assert "Administración del centro de contacto</title>" in spanish
+    assert "Contact center" not in spanish
+    english = manager_client.get(LIST_URL, headers={"accept-language": "en"}).content.decode()
+    assert '<i class="bi bi-headset" aria-hidden="true"></i> Contact center</a>' in english
+
+
 def test_form_errors_follow_the_language(manager_client):
     data = {"code": "0"}
     spanish = manager_client.post("/administracion/clientes/crear/", data)

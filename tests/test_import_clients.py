@@ -116,13 +116,12 @@ def test_each_rejection_names_row_column_and_the_models_message(tmp_path):
     lines = out.splitlines()
     assert lines[:-1] == [
         "Fila 3, columna sla_low_seconds: El SLA bajo debe ser mayor que el SLA óptimo.",
-        "Fila 4, columna max_history_conversations: "
-        "Asegúrese de que este valor es menor o igual a 100.",
+        "Fila 4, columna max_history_conversations: Entre 0 y 100 conversaciones.",
         "Fila 4, columna name: Este campo no puede estar vacío.",
-        "Fila 4, columna sla_optimal_seconds: Asegúrese de que este valor es mayor o igual a 1.",
+        "Fila 4, columna sla_optimal_seconds: Entre 1 y 86.400 segundos (24 horas).",
         "Fila 5, columna status: «paused» no es un estado: use activo o inactivo "
         "(active o inactive).",
-        "Fila 6, columna sla_optimal_seconds: “abc”: el valor debería ser un numero entero",
+        "Fila 6, columna sla_optimal_seconds: Escriba un número entero, sin puntos ni letras.",
     ]
     # Nothing was written, and the summary says so (the one valid row is not "created").
     assert lines[-1] == "Creados: 0, actualizados: 0, rechazados: 4."
@@ -142,8 +141,9 @@ def test_json_numbers_with_a_fraction_or_booleans_are_refused_not_rounded(tmp_pa
     }
     status, out, _ = run("import_clients", json_file(tmp_path, [client]))
     assert status == 1
-    assert "Fila 1, columna sla_optimal_seconds: “20.7”" in out
-    assert "Fila 1, columna max_history_conversations: “true”" in out
+    whole_number = "Escriba un número entero, sin puntos ni letras."
+    assert f"Fila 1, columna sla_optimal_seconds: {whole_number}" in out
+    assert f"Fila 1, columna max_history_conversations: {whole_number}" in out
     assert "Fila 1, columna inactivity_alert_attempts: Este campo no puede ser nulo." in out
     assert stored() == []
 
@@ -520,3 +520,28 @@ def test_reading_an_excel_file_moves_through_its_bytes_for_the_progress_bar(tmp_
     assert len(positions) == 3_000
     assert positions == sorted(positions)
     assert positions[0] < positions[-1] <= rows.size
+
+
+def test_import_says_what_is_missing_in_spanish_or_in_english(manage):
+    result = manage("import_clients")
+    assert result.returncode == 2
+    assert result.stderr.startswith("uso: manage.py import_clients ")
+    assert result.stderr.endswith("error: faltan estos argumentos obligatorios: FILE\n")
+    result = manage("import_clients", "--lang", "en")
+    assert result.stderr.endswith("error: the following arguments are required: FILE\n")
+
+
+def test_import_help_in_spanish_or_in_english(manage):
+    spanish = manage("import_clients", "--help").stdout
+    assert "Importa clientes de un archivo CSV, JSON o Excel (xlsx)." in spanish
+    assert "Comprobar e informar, sin escribir nada." in spanish
+    english = manage("import_clients", "--help", "--lang", "en").stdout
+    assert "Check and report, but write nothing." in english
+
+
+def test_import_report_follows_lang(tmp_path):
+    path = csv_file(tmp_path, row(1001))
+    assert run("import_clients", path, "--dry-run", "--lang", "en")[1].splitlines() == [
+        "Created: 1, updated: 0, unchanged: 0, rejected: 0.",
+        "Dry run: nothing was written.",
+    ]

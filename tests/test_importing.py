@@ -82,11 +82,7 @@ def test_a_value_refused_once_is_refused_again():
     values |= {"max_history_conversations": 1, "inactivity_alert_attempts": 1}
     values |= {"max_inactivity_seconds": 60}
     first, second = rules.check(values)[1], rules.check({**values, "code": 2})[1]
-    assert (
-        first
-        == second
-        == {"sla_optimal_seconds": ["Asegúrese de que este valor es mayor o igual a 1."]}
-    )
+    assert first == second == {"sla_optimal_seconds": ["Entre 1 y 86.400 segundos (24 horas)."]}
 
 
 def file_rows(valid_data, first, *codes):

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from clients.fields import spanish_sort_key
 from clients.models import BOUNDS, Client, ClientDeletionError, normalize_for_search
@@ -67,6 +67,51 @@ def test_each_number_refuses_values_just_outside_and_negative(field, bounds):
     low, high = bounds
     for bad in (low - 1, high + 1, -5):
         assert field in errors_of(build(**{field: bad})), bad
+
+
+# Issue 16: the range in an administrator's words, numbers grouped as the
+# language writes them, instead of "Asegúrese de que este valor es menor o igual a 86400".
+RANGE_MESSAGES = {
+    "code": (
+        "Escriba un número entero entre 1 y 2.147.483.647.",
+        "Enter a whole number between 1 and 2,147,483,647.",
+    ),
+    "sla_optimal_seconds": (
+        "Entre 1 y 86.400 segundos (24 horas).",
+        "Between 1 and 86,400 seconds (24 hours).",
+    ),
+    "sla_low_seconds": (
+        "Entre 1 y 86.400 segundos (24 horas).",
+        "Between 1 and 86,400 seconds (24 hours).",
+    ),
+    "max_history_conversations": (
+        "Entre 0 y 100 conversaciones.",
+        "Between 0 and 100 conversations.",
+    ),
+    "inactivity_alert_attempts": ("Entre 0 y 10 intentos.", "Between 0 and 10 attempts."),
+    "max_inactivity_seconds": (
+        "Entre 1 y 86.400 segundos (24 horas).",
+        "Between 1 and 86,400 seconds (24 hours).",
+    ),
+}
+
+
+@pytest.mark.parametrize(("field", "messages"), RANGE_MESSAGES.items())
+def test_out_of_range_says_the_range_in_the_users_language(field, messages):
+    spanish, english = messages
+    low, high = BOUNDS[field]
+    for bad in (low - 1, high + 1):
+        # (A low SLA of 0 is also below the optimal one: that message comes second.)
+        assert errors_of(build(**{field: bad}))[field][0] == spanish
+        with translation.override("en"):
+            assert errors_of(build(**{field: bad}))[field][0] == english
+
+
+@pytest.mark.parametrize("typed", ["abc", "86.400", "1,5", "20.7"])
+def test_a_number_that_is_not_whole_says_how_to_write_it_without_repeating_it(typed):
+    assert errors_of(build(max_inactivity_seconds=typed))["max_inactivity_seconds"] == [
+        "Escriba un número entero, sin puntos ni letras."
+    ]
 
 
 @pytest.mark.parametrize(("field", "bounds"), BOUNDS.items())

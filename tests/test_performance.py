@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from clients import filters
 from clients.pagination import CappedCountPaginator
 
 from .factories import ClientFactory
@@ -66,6 +67,28 @@ def test_count_below_the_cap_is_exact(admin_client, monkeypatch):
     ClientFactory.create_batch(30)
     assert "30 clientes" in admin_client.get(LIST_URL).content.decode()
     assert "más de" not in admin_client.get(LIST_URL).content.decode()
+
+
+def test_a_name_search_counts_fewer_matches_than_the_whole_list(admin_client, monkeypatch):
+    """Counting name matches costs per match, so a search stops counting sooner."""
+    monkeypatch.setattr(CappedCountPaginator, "count_limit", 30)
+    monkeypatch.setattr(filters, "NAME_SEARCH_COUNT_LIMIT", 10)
+    for number in range(1, 41):
+        ClientFactory(name=f"Andina {number}")
+    assert "más de 30 clientes" in admin_client.get(LIST_URL).content.decode()
+    search = admin_client.get(LIST_URL, {"name": "andina"})
+    assert "más de 10 clientes" in search.content.decode()
+    assert search.context["page_obj"].paginator.num_pages == 1
+    assert "más de 30 clientes" in admin_client.get(LIST_URL, {"status": "active"}).content.decode()
+
+
+def test_a_name_search_below_its_cap_is_counted_exactly(admin_client, monkeypatch):
+    monkeypatch.setattr(filters, "NAME_SEARCH_COUNT_LIMIT", 10)
+    for number in range(1, 11):
+        ClientFactory(name=f"Ñandú {number}")
+    ClientFactory(name="Otro")
+    assert "10 clientes" in admin_client.get(LIST_URL, {"name": "nandu"}).content.decode()
+    assert "más de" not in admin_client.get(LIST_URL, {"name": "nandu"}).content.decode()
 
 
 @pytest.mark.parametrize("sort", ["status", "-status", "name", "-sla_optimal_seconds"])

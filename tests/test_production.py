@@ -273,6 +273,17 @@ def test_gunicorn_serves_static_files_hashed_compressed_and_cached_forever(deplo
     assert "immutable" in response.getheader("Cache-Control")
 
 
+def test_gunicorn_serves_favicon_ico_through_its_hashed_name(deployment):
+    """Browsers ask for /favicon.ico: a redirect to the collected icon, which WhiteNoise serves."""
+    response = deployment.get("/favicon.ico", **HTTPS)
+    assert response.status == 302
+    hashed = deployment.manifest["favicon.ico"]
+    assert response.getheader("Location") == f"/static/{hashed}"
+    icon = deployment.get(f"/static/{hashed}", **HTTPS)
+    assert icon.status == 200
+    assert icon.body[:4] == b"\x00\x00\x01\x00"
+
+
 def test_gunicorn_and_django_log_json_lines_to_stdout(deployment):
     deployment.get("/no-such-page/", **HTTPS)
     entries = [json.loads(line) for line in deployment.log().splitlines()]

@@ -20,7 +20,7 @@ def test_seed_clients_creates_realistic_valid_searchable_clients():
     seeded = Client.objects.filter(code__gt=500).order_by("code")
     assert seeded.count() == 300
     assert (seeded.first().code, seeded.last().code) == (501, 800)
-    assert "Created 300 clients, codes 501 to 800." in out.getvalue()
+    assert "Creados 300 clientes, códigos 501 a 800." in out.getvalue()
     assert set(seeded.values_list("status", flat=True)) == {"active", "inactive"}
     assert any(not name.isascii() for name in seeded.values_list("name", flat=True))
     for client in seeded[:50]:
@@ -35,8 +35,17 @@ def test_seeded_clients_have_their_first_history_entry():
 
 
 def test_seed_clients_refuses_a_bad_count():
-    with pytest.raises(Exception, match="at least 1"):
+    with pytest.raises(Exception, match="N debe ser al menos 1"):
         call_command("seed_clients", "0")
+
+
+def test_seed_clients_summary_groups_thousands_in_the_language_asked(settings):
+    out = io.StringIO()
+    call_command("seed_clients", "1200", "--seed", "1", stdout=out, stderr=io.StringIO())
+    assert out.getvalue() == "Creados 1.200 clientes, códigos 1 a 1200.\n"
+    out = io.StringIO()
+    call_command("seed_clients", "1", "--lang", "en", stdout=out, stderr=io.StringIO())
+    assert out.getvalue() == "Created 1 client, codes 1201 to 1201.\n"
 
 
 def test_the_progress_bar_counts_the_clients_created_not_the_codes(monkeypatch):

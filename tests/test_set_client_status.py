@@ -53,9 +53,17 @@ def test_set_status_names_the_user(make_user):
     ("code", "new_status", "message"),
     [
         ("8", "inactive", "Ningún cliente tiene el código 8."),
-        ("abc", "inactive", "Código no válido abc: “abc”: el valor debería ser un numero entero"),
-        ("9" * 30, "inactive", "es menor o igual a 2147483647."),
-        ("-1", "inactive", "es mayor o igual a 1."),
+        (
+            "abc",
+            "inactive",
+            "Código no válido abc: Escriba un número entero, sin puntos ni letras.",
+        ),
+        ("9" * 30, "inactive", "Escriba un número entero entre 1 y 2.147.483.647."),
+        (
+            "-1",
+            "inactive",
+            "Código no válido -1: Escriba un número entero entre 1 y 2.147.483.647.",
+        ),
         ("7", "paused", "«paused» no es un estado: use activo o inactivo (active o inactive)."),
     ],
 )
@@ -87,3 +95,34 @@ def test_set_status_takes_the_spanish_words_in_any_case(typed, stored):
 def test_set_status_exit_status_as_a_process(manage):
     assert manage("set_client_status", "99999999999999999999", "inactive").returncode == 1
     assert "Traceback" not in manage("set_client_status", "abc", "inactive").stderr
+
+
+def test_set_status_says_what_is_missing_in_spanish_or_in_english(manage):
+    result = manage("set_client_status", "1001")
+    assert result.returncode == 2
+    assert result.stderr.endswith(
+        "error: faltan estos argumentos obligatorios: {activo,inactivo}\n"
+    )
+    result = manage("set_client_status", "--lang", "en")
+    assert result.stderr.endswith(
+        "error: the following arguments are required: CODE, {activo,inactivo}\n"
+    )
+
+
+def test_set_status_help_in_spanish_or_in_english(manage):
+    spanish = manage("set_client_status", "--help").stdout
+    assert "Cambia el estado del cliente con código CODE a activo o inactivo" in spanish
+    assert "argumentos posicionales:" in spanish
+    assert "CODE                  El código del cliente." in spanish
+    english = manage("set_client_status", "--help", "--lang", "en").stdout
+    assert "Set the status of the client with code CODE to active or inactive" in english
+
+
+def test_set_status_messages_follow_lang():
+    ClientFactory(code=1001, name="Telefónica", status="active")
+    assert run("set_client_status", "1001", "inactive", "--lang", "en")[1] == (
+        "Client 1001 · Telefónica: status set to Inactive.\n"
+    )
+    assert run("set_client_status", "1001", "inactive")[1] == (
+        "Cliente 1001 · Telefónica: el estado ya era Inactivo.\n"
+    )

@@ -11,7 +11,7 @@ from django.utils.html import strip_tags
 from clients.models import Client
 
 from .factories import ClientFactory, form_data
-from .html import shows
+from .html import form_values, shows
 
 pytestmark = pytest.mark.django_db
 
@@ -212,6 +212,18 @@ def test_invalid_query_values_show_the_problem_not_an_error_page(manager_client,
     assert listed_codes(response) == []
 
 
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("abc", "Escriba un número entero, sin puntos ni letras."),
+        ("0", "Escriba un número entero entre 1 y 2.147.483.647."),
+    ],
+)
+def test_the_query_words_a_bad_code_as_the_forms_do(manager_client, code, message):
+    response = manager_client.get(LIST_URL, {"code": code})
+    assert response.context["filter"].form.errors["code"] == [message]
+
+
 # --- Create -------------------------------------------------------------------
 
 
@@ -279,17 +291,35 @@ def test_the_form_carries_the_return_url_and_cancel_goes_back(manager_client):
     ("changes", "field", "message"),
     [
         ({"name": "   "}, "name", "Este campo es obligatorio."),
-        ({"code": "abc"}, "code", "Introduzca un número entero."),
-        ({"code": "0"}, "code", "Asegúrese de que este valor es mayor o igual a 1."),
+        ({"code": "abc"}, "code", "Escriba un número entero, sin puntos ni letras."),
+        ({"sla_low_seconds": "86.400"}, "sla_low_seconds", "Escriba un número entero, sin puntos"),
+        ({"code": "0"}, "code", "Escriba un número entero entre 1 y 2.147.483.647."),
         (
             {"sla_low_seconds": "10"},
             "sla_low_seconds",
             "El SLA bajo debe ser mayor que el SLA óptimo.",
         ),
-        ({"max_history_conversations": "101"}, "max_history_conversations", "menor o igual a 100"),
-        ({"inactivity_alert_attempts": "-1"}, "inactivity_alert_attempts", "mayor o igual a 0"),
-        ({"max_inactivity_seconds": "86401"}, "max_inactivity_seconds", "menor o igual a 86400"),
-        ({"code": "9" * 30}, "code", "menor o igual a 2147483647"),
+        (
+            {"max_history_conversations": "101"},
+            "max_history_conversations",
+            "Entre 0 y 100 conversaciones.",
+        ),
+        (
+            {"inactivity_alert_attempts": "-1"},
+            "inactivity_alert_attempts",
+            "Entre 0 y 10 intentos.",
+        ),
+        (
+            {"max_inactivity_seconds": "86401"},
+            "max_inactivity_seconds",
+            "Entre 1 y 86.400 segundos (24 horas).",
+        ),
+        (
+            {"sla_optimal_seconds": "0"},
+            "sla_optimal_seconds",
+            "Entre 1 y 86.400 segundos (24 horas).",
+        ),
+        ({"code": "9" * 30}, "code", "Escriba un número entero entre 1 y 2.147.483.647."),
     ],
 )
 def test_create_shows_each_error_beside_its_field(
@@ -303,6 +333,56 @@ def test_create_shows_each_error_beside_its_field(
     html = response.content.decode()
     assert f'id="error_1_id_{field}"' in html
     assert not Client.objects.exists()
+
+
+def error_summary(html):
+    """The error summary's markup: the alert at the top of the form."""
+    match = re.search(r'<div class="alert alert-danger error-summary"[^>]*>.*?</div>', html, re.S)
+    return match and match.group(0)
+
+
+def test_a_refused_save_lists_each_problem_as_a_link_to_its_field(manager_client, valid_data):
+    """Issue 16: a summary at the top, links to the fields, the browser left quiet."""
+    changes = {"name": "", "sla_optimal_seconds": "90", "sla_low_seconds": "30"}
+    changes["max_inactivity_seconds"] = "86401"
+    html = manager_client.post(CREATE_URL, {**valid_data, **changes}).content.decode()
+    summary = error_summary(html)
+    assert 'role="alert"' in summary and 'tabindex="-1"' in summary
+    assert shows(summary, "Revise 3 campos")
+    links = re.findall(r'<a class="alert-link" href="#(id_\w+)">([^<]*)</a>', summary)
+    assert links == [
+        ("id_name", "Nombre: Este campo es obligatorio."),
+        (
+            "id_sla_low_seconds",
+            "SLA bajo (segundos): El SLA bajo debe ser mayor que el SLA óptimo.",
+        ),
+        (
+            "id_max_inactivity_seconds",
+            "Tiempo máximo de inactividad (segundos): Entre 1 y 86.400 segundos (24 horas).",
+        ),
+    ]
+    # Each message stays beside its field too, which says it is invalid.
+    assert 'aria-invalid="true" aria-describedby="id_name_error"' in html
+    # The server speaks, not the browser; the limits stay for assistive technology.
+    assert re.search(r"<form [^>]*novalidate", html)
+    assert 'min="1" max="86400"' in html and "required" in html
+    assert "js/error-summary.js" in html
+
+
+def test_one_problem_is_one_field_and_a_valid_form_has_no_summary(manager_client, valid_data):
+    assert error_summary(manager_client.get(CREATE_URL).content.decode()) is None
+    response = manager_client.post(CREATE_URL, {**valid_data, "code": "abc"})
+    assert shows(error_summary(response.content.decode()), "Revise 1 campo")
+
+
+def test_the_summary_lists_a_problem_of_the_whole_form_as_text(manager_client, client_record):
+    page = manager_client.get(update_url(700))
+    data = {**form_values(page.content.decode()), "name": "Mi cambio"}
+    client_record.name = "Otro cambio"
+    client_record.save()
+    summary = error_summary(manager_client.post(update_url(700), data).content.decode())
+    assert shows(summary, "Otro usuario modificó este cliente; revise los cambios.")
+    assert "<h2" not in summary and "href" not in summary
 
 
 def test_create_refuses_a_code_in_use_even_by_an_inactive_client(manager_client, valid_data):

@@ -571,3 +571,18 @@ def test_a_worker_killed_mid_delivery_sends_the_change_again_on_restart(
     requests = receiver.wait_for(2)
     assert [json.loads(request["body"])["client"]["code"] for request in requests] == [4343] * 2
     assert requests[1]["headers"]["X-Clientes-Delivery"] == first["headers"]["X-Clientes-Delivery"]
+
+
+def test_webhooks_commands_speak_spanish_or_english(manage):
+    missing = manage("webhooks", "add")
+    assert missing.returncode == 2
+    assert missing.stderr.endswith(
+        "manage.py webhooks add: error: faltan estos argumentos obligatorios: URL\n"
+    )
+    english = manage("webhooks", "--lang", "en", "add")
+    assert english.stderr.endswith("error: the following arguments are required: URL\n")
+    help_text = manage("webhooks", "--help").stdout
+    assert "add                 Suscribir URL a cada cambio de un cliente." in help_text
+    assert "Clave HMAC" in manage("webhooks", "add", "--help").stdout
+    assert "Entregar lo pendiente ahora y terminar." in manage("deliver_webhooks", "--help").stdout
+    assert manage("webhooks", "--lang", "en", "list").stdout == "No webhooks.\n"

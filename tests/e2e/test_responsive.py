@@ -1,4 +1,4 @@
-"""The list and the form on a desktop (1280 px) and a phone (375 px).
+"""The list, the form and the history on a desktop (1280 px) and a phone (375 px).
 
 Each test saves its screenshots in test-artifacts/screenshots/, or in the
 folder ``SCREENSHOTS_DIR`` names: ``make screenshots`` refreshes the ones in
@@ -6,14 +6,18 @@ docs/screenshots/ that the README shows.
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from clients.management.commands.load_demo import DEMO_CLIENTS
 from clients.models import CLIENT_FIELDS, Client
+
+from .test_accessibility import assert_accessible
 
 SCREENSHOTS = Path(
     os.environ.get("SCREENSHOTS_DIR") or Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
@@ -45,6 +49,19 @@ def save(page, name):
     page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
 
+def test_between_phone_and_desktop_the_table_scrolls_and_says_so(page, demo):
+    show_at(page, 900, LIST_PATH)
+    assert_fits_the_screen(page, 900)
+    table = page.locator(".table-responsive")
+    assert table.evaluate("element => element.scrollWidth > element.clientWidth")
+    hint = page.get_by_text("Deslice la tabla hacia los lados para ver todas las columnas.")
+    expect(hint).to_be_visible()
+
+
+def first_card(page):
+    return page.locator("main table tbody tr").first
+
+
 @pytest.mark.parametrize("width", [DESKTOP, PHONE])
 def test_the_list_fits_the_screen(page, demo, width):
     show_at(page, width, LIST_PATH)
@@ -52,13 +69,44 @@ def test_the_list_fits_the_screen(page, demo, width):
     assert_fits_the_screen(page, width)
     for control in ["Consultar", "Limpiar", "Crear"]:
         expect(page.get_by_role("main").get_by_text(control, exact=True)).to_be_in_viewport()
+    # Neither scrolls the table sideways: a desktop shows it whole, a phone as cards.
     table = page.locator(".table-responsive")
-    scrolls_sideways = table.evaluate("element => element.scrollWidth > element.clientWidth")
-    # A phone scrolls the table, not the page, and says so; a desktop shows it whole.
-    assert scrolls_sideways == (width == PHONE)
+    assert not table.evaluate("element => element.scrollWidth > element.clientWidth")
     hint = page.get_by_text("Deslice la tabla hacia los lados para ver todas las columnas.")
-    expect(hint).to_be_visible(visible=width == PHONE)
+    expect(hint).to_be_hidden()
+    assert_accessible(page)
     save(page, f"list-{width}")
+
+
+def test_at_phone_width_each_client_is_a_card_with_its_actions_at_hand(page, demo):
+    """Issue 16, point 7: the pencil was eight columns away, past a swipe."""
+    show_at(page, PHONE, LIST_PATH)
+    card = first_card(page)
+    name = card.locator('td[data-column="name"]')
+    pencil = card.get_by_role("link", name=re.compile("^Editar "))
+    history = card.get_by_role("link", name=re.compile("^Historial de cambios "))
+    for action in (pencil, history):
+        expect(action).to_be_in_viewport(ratio=1)
+    # The name heads the card, the actions beside it; then each value under its label.
+    name_box, pencil_box = name.bounding_box(), pencil.bounding_box()
+    assert pencil_box["y"] < name_box["y"] + name_box["height"], "on the name's line"
+    assert pencil_box["x"] + pencil_box["width"] <= PHONE
+    card_box = card.bounding_box()
+    assert card_box["width"] <= PHONE
+    for label in ["Código", "Estado", "SLA óptimo", "SLA bajo", "Inactividad"]:
+        cell = card.locator(f'td[data-label="{label}"]')
+        assert cell.evaluate("cell => getComputedStyle(cell, '::before').content") == f'"{label}"'
+        expect(cell).to_be_visible()
+    expect(card.locator('td[data-column="status"] .badge')).to_be_visible()
+    pencil.click()
+    expect(page.get_by_role("heading", name="Editar cliente")).to_be_visible()
+
+
+def test_a_phone_can_still_sort_the_cards(page, demo):
+    show_at(page, PHONE, LIST_PATH)
+    page.get_by_role("columnheader", name="Nombre").get_by_role("link").click()
+    expect(page).to_have_url(re.compile(r"sort=name"))
+    expect(first_card(page).locator('td[data-column="name"]')).to_have_text("Aerolínea Avianca")
 
 
 @pytest.mark.parametrize("width", [DESKTOP, PHONE])
@@ -89,3 +137,55 @@ def test_the_menu_works_on_a_phone(page, demo):
     page.get_by_role("button", name="Administración").click()
     page.get_by_role("link", name="Clientes", exact=True).click()
     expect(page.get_by_role("heading", name="Clientes")).to_be_visible()
+
+
+@pytest.mark.parametrize("width", [DESKTOP, PHONE])
+def test_the_form_with_errors_fits_the_screen(page, demo, width):
+    show_at(page, width, f"{LIST_PATH}crear/")
+    page.get_by_label("Nombre").fill("Claro")
+    page.get_by_label("SLA óptimo (segundos)").fill("90")
+    page.get_by_label("SLA bajo (segundos)").fill("30")
+    page.get_by_label("Máximo de conversaciones históricas").fill("101")
+    page.get_by_label("Número de intentos").fill("3")
+    page.get_by_label("Tiempo máximo de inactividad (segundos)").fill("86401")
+    page.get_by_role("button", name="Guardar").click()
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    expect(summary).to_be_in_viewport()
+    assert_fits_the_screen(page, width)
+    assert_accessible(page)
+    save(page, f"form-errors-{width}")
+
+
+@pytest.fixture
+def history(demo):
+    """A demo client with a few changes, as its history page shows them."""
+    client = Client.objects.get(name="Ñandú S.A.S.")
+    for changes in [
+        {"name": "Ñandú Servicios S.A.S.", "sla_low_seconds": 240},
+        {"status": "inactive"},
+        {"max_history_conversations": 50, "inactivity_alert_attempts": 5},
+    ]:
+        for field, value in changes.items():
+            setattr(client, field, value)
+        client.record_change_by(User.objects.get(username="admin"))
+        client.save()
+    return client
+
+
+@pytest.mark.parametrize("width", [DESKTOP, PHONE])
+def test_the_history_fits_the_screen(page, history, width):
+    show_at(page, width, f"{LIST_PATH}{history.code}/historial/")
+    entry = page.locator("main table tbody tr").first
+    date, changes = entry.locator(".history-date"), entry.locator(".history-changes")
+    expect(changes).to_contain_text("Máximo de conversaciones históricas")
+    assert_fits_the_screen(page, width)
+    date_box, changes_box = date.bounding_box(), changes.bounding_box()
+    if width == PHONE:
+        # The entry stacks: the changes below the date, nearly the screen's width.
+        assert changes_box["y"] >= date_box["y"] + date_box["height"]
+        assert changes_box["width"] >= 0.8 * (PHONE - 2 * 16)
+    else:
+        assert changes_box["y"] == date_box["y"], "a table row"
+    assert_accessible(page)
+    save(page, f"history-{width}")

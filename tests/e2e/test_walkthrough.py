@@ -101,7 +101,10 @@ def test_a_form_error_is_shown_next_to_its_field(page, log_in, manager):
     page.get_by_role("button", name="Guardar").click()
 
     low_sla = page.get_by_label("SLA bajo (segundos)")
-    error = page.get_by_text("El SLA bajo debe ser mayor que el SLA óptimo.")
+    # Beside the field (the error summary at the top says it too).
+    error = page.locator(".invalid-feedback").get_by_text(
+        "El SLA bajo debe ser mayor que el SLA óptimo."
+    )
     expect(error).to_be_visible()
     expect(low_sla).to_have_attribute("aria-invalid", "true")
     field_box, error_box = low_sla.bounding_box(), error.bounding_box()

@@ -5,6 +5,7 @@ import signal
 from django.core.management.base import CommandError
 from django.db import connection
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clients import webhooks
 
@@ -12,21 +13,23 @@ from ..base import ClientCommand
 
 
 class Command(ClientCommand):
-    help = (
+    help = gettext_lazy(
         "Deliver every client change to the webhook subscriptions; runs until SIGTERM "
         "or SIGINT (the request in flight is finished first)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--once", action="store_true", help="Deliver what is due now, then exit."
+            "--once", action="store_true", help=_("Deliver what is due now, then exit.")
         )
         parser.add_argument(
             "--poll",
             type=float,
             metavar="SECONDS",
-            help="Look for changes at least this often (default: 0.25 s, 5 s with "
-            "PostgreSQL LISTEN/NOTIFY).",
+            help=_(
+                "Look for changes at least this often (default: 0.25 s, 5 s with "
+                "PostgreSQL LISTEN/NOTIFY)."
+            ),
         )
 
     def handle(self, *args, once, poll, **options):

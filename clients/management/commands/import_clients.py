@@ -2,17 +2,18 @@
 
 import sys
 from contextlib import nullcontext
+from pathlib import Path
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.management.base import CommandError
 from django.db import DataError, IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from tqdm import tqdm
 
 from clients.bulk import BulkWriter
 from clients.importing import ClientImport
-from clients.models import ClientChangedError
+from clients.models import Batch, ClientChangedError
 from clients.transfer import FORMATS, RowsFile, UnreadableFile, format_of
 
 from ..base import ClientChangeCommand, system_user
@@ -24,7 +25,7 @@ PROGRESS_MIN_BYTES = 200_000
 
 
 class Command(ClientChangeCommand):
-    help = (
+    help = gettext_lazy(
         "Import clients from a CSV, JSON or Excel (xlsx) file. Every row is checked with the "
         "rules of the form; if any is rejected nothing is written. Exit status: 0 imported, "
         "1 rows rejected, 2 unreadable file."
@@ -34,20 +35,20 @@ class Command(ClientChangeCommand):
         parser.add_argument(
             "path",
             metavar="FILE",
-            help="UTF-8 CSV (',' or ';' delimited), JSON list, or Excel workbook (.xlsx).",
+            help=_("UTF-8 CSV (',' or ';' delimited), JSON list, or Excel workbook (.xlsx)."),
         )
         parser.add_argument(
             "--format",
             choices=FORMATS,
-            help="Default: json for a .json file, xlsx for a .xlsx one, else csv.",
+            help=_("Default: json for a .json file, xlsx for a .xlsx one, else csv."),
         )
         parser.add_argument(
             "--update",
             action="store_true",
-            help="Update the clients whose code exists instead of rejecting those rows.",
+            help=_("Update the clients whose code exists instead of rejecting those rows."),
         )
         parser.add_argument(
-            "--dry-run", action="store_true", help="Check and report, but write nothing."
+            "--dry-run", action="store_true", help=_("Check and report, but write nothing.")
         )
         super().add_arguments(parser)
 
@@ -62,7 +63,7 @@ class Command(ClientChangeCommand):
             ):
                 job.on_progress = lambda: bar.update(rows.position - bar.n)
                 # A dry run judges the rows and stages nothing.
-                with nullcontext() if dry_run else BulkWriter(user or system_user()) as writer:
+                with nullcontext() if dry_run else self.writer(user, path) as writer:
                     job.run(rows, writer)
                     large_file = not bar.disable
                     bar.update(bar.total - bar.n)
@@ -89,6 +90,11 @@ class Command(ClientChangeCommand):
             )
             raise CommandError(message, returncode=REJECTED) from None
         self.report(job, dry_run)
+
+    def writer(self, user, path):
+        """Writes the import as a batch, so it can be seen and undone from the browser."""
+        description = f"import_clients {Path(path).name}"[: Batch.description.field.max_length]
+        return BulkWriter(user or system_user(), kind=Batch.Kind.COMMAND, description=description)
 
     def progress_bar(self, rows):
         """A bar on stderr that follows the reading of a large file, in bytes."""

@@ -2,10 +2,14 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clients.models import CLIENT_FIELDS, Client
+
+from ..base import ClientCommand
 
 DEMO_USERNAME = "admin"
 DEMO_PASSWORD = "admin"  # A local demo login: the command refuses to run with DEBUG off.
@@ -23,19 +27,21 @@ DEMO_CLIENTS = [
 ]
 
 
-class Command(BaseCommand):
-    help = "Create the demo admin login and demo clients (development only; idempotent)."
+class Command(ClientCommand):
+    help = gettext_lazy(
+        "Create the demo admin login and demo clients (development only; idempotent)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--host",
             default="127.0.0.1:8000",
-            help="Where the server will listen, for the login line (make run passes its HOST).",
+            help=_("Where the server will listen, for the login line (make run passes its HOST)."),
         )
 
     def handle(self, *args, host, **options):
         if not settings.DEBUG:
-            raise CommandError("load_demo only runs with DEBUG on: it creates a known password.")
+            raise CommandError(_("load_demo only runs with DEBUG on: it creates a known password."))
         with transaction.atomic():
             admin = self.ensure_admin()
             created = 0
@@ -48,12 +54,15 @@ class Command(BaseCommand):
                 client.record_change_by(admin)
                 client.save()
                 created += 1
-        self.stdout.write(f"Demo clients: {created} created, {len(DEMO_CLIENTS) - created} there.")
+        there = len(DEMO_CLIENTS) - created
+        summary = _("Demo clients: %(created)s created, %(there)s already there.")
+        self.stdout.write(summary % {"created": created, "there": there})
         if admin.check_password(DEMO_PASSWORD):
             login = f"{DEMO_USERNAME} / {DEMO_PASSWORD}"
         else:
-            login = f"{DEMO_USERNAME} (with the password you gave it)"
-        self.stdout.write(self.style.SUCCESS(f"Log in at http://{host}/ as {login}"))
+            login = _("%(username)s (with the password you gave it)") % {"username": DEMO_USERNAME}
+        line = _("Log in at http://%(host)s/ as %(login)s") % {"host": host, "login": login}
+        self.stdout.write(self.style.SUCCESS(line))
 
     def ensure_admin(self):
         user_model = get_user_model()

@@ -6,13 +6,18 @@ as any other client, and the indexes built once at the end of a large seed.
 
 import random
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from tqdm import tqdm
 
 from clients.bulk import BulkWriter
 from clients.models import BOUNDS, Client
+
+from ..base import ClientCommand
 
 PROGRESS_EVERY = 1_000
 
@@ -75,22 +80,28 @@ def fake_client_fields(rng):
     }
 
 
-class Command(BaseCommand):
-    help = "Create N realistic clients in bulk, with codes after the highest in use."
+class Command(ClientCommand):
+    help = gettext_lazy("Create N realistic clients in bulk, with codes after the highest in use.")
 
     def add_arguments(self, parser):
-        parser.add_argument("count", type=int, help="how many clients to create")
-        parser.add_argument("--seed", type=int, default=None, help="repeatable randomness")
+        parser.add_argument("count", metavar="N", type=int, help=_("How many clients to create."))
+        parser.add_argument(
+            "--seed", type=int, default=None, help=_("Repeatable randomness: the same clients.")
+        )
 
     def handle(self, count, seed, **options):
         if count < 1:
-            raise CommandError("count must be at least 1.")
+            raise CommandError(_("N must be at least 1."))
         first_code = (Client.objects.aggregate(highest=Max("code"))["highest"] or 0) + 1
         last_code = first_code + count - 1
         if last_code > BOUNDS["code"][1]:
-            raise CommandError(f"Not enough free codes after {first_code - 1}.")
+            raise CommandError(
+                _("Not enough free codes after %(code)s.") % {"code": first_code - 1}
+            )
         rng = random.Random(seed)
-        progress = tqdm(total=count, unit=" clients", file=self.stderr, disable=count < 10_000)
+        progress = tqdm(
+            total=count, unit=" " + _("clients"), file=self.stderr, disable=count < 10_000
+        )
         with progress, transaction.atomic(), BulkWriter() as writer:
             for added, code in enumerate(range(first_code, last_code + 1), start=1):
                 writer.add({"code": code, **fake_client_fields(rng)})
@@ -98,6 +109,12 @@ class Command(BaseCommand):
                     progress.update(PROGRESS_EVERY)
             progress.update(count - progress.n)
             writer.apply()
+        summary = ngettext(
+            "Created %(count)s client, codes %(first)s to %(last)s.",
+            "Created %(count)s clients, codes %(first)s to %(last)s.",
+            count,
+        )
+        values = {"count": number_format(count, force_grouping=True)}
         self.stdout.write(
-            self.style.SUCCESS(f"Created {count:,} clients, codes {first_code} to {last_code}.")
+            self.style.SUCCESS(summary % {**values, "first": first_code, "last": last_code})
         )

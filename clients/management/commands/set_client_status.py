@@ -2,22 +2,26 @@
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
+from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from clients.models import Client
+from clients.models import Batch, Client
 
 from ..base import ClientChangeCommand, system_user
 
 
 class Command(ClientChangeCommand):
-    help = (
+    help = gettext_lazy(
         "Set the status of the client with code CODE to active or inactive "
         "(activo or inactivo, in any case)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("code", metavar="CODE")
-        parser.add_argument("status", metavar="{activo,inactivo}")
+        parser.add_argument("code", metavar="CODE", help=_("The client's code."))
+        parser.add_argument(
+            "status", metavar="{activo,inactivo}", help=_("The new status (or active, inactive).")
+        )
         super().add_arguments(parser)
 
     def handle(self, *args, code, status, **options):
@@ -35,8 +39,17 @@ class Command(ClientChangeCommand):
                 client.full_clean()
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from None
-            client.record_change_by(user or system_user())
-            client.save(update_fields=["status", "updated_at", "updated_by"])
+            user = user or system_user()
+            with transaction.atomic():
+                # A batch of its own, so it can be seen and undone from the browser.
+                batch = Batch.objects.create(
+                    kind=Batch.Kind.COMMAND,
+                    created_by=user,
+                    client_count=1,
+                    description="set_client_status",
+                )
+                client.record_change_by(user, batch=batch)
+                client.save(update_fields=["status", "updated_at", "updated_by"])
             message = _("Client %(client)s: status set to %(status)s.")
         self.stdout.write(message % {"client": client, "status": client.get_status_display()})
 

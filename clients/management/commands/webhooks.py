@@ -5,6 +5,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clients import webhooks
 from clients.models import WebhookSubscription
@@ -13,19 +14,19 @@ from ..base import ClientCommand
 
 
 class Command(ClientCommand):
-    help = "Manage the webhook subscriptions: add, list, remove, retry."
+    help = gettext_lazy("Manage the webhook subscriptions: add, list, remove, retry.")
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", metavar="{add,list,remove,retry}")
         actions.required = True
-        add = actions.add_parser("add", help="Subscribe URL to every client change.")
+        add = actions.add_parser("add", help=_("Subscribe URL to every client change."))
         add.add_argument("url", metavar="URL")
-        add.add_argument("--secret", help="HMAC key (default: a random one, printed once).")
-        add.add_argument("--name", default="", help="A name to tell it apart.")
-        actions.add_parser("list", help="Show the subscriptions and how their delivery stands.")
+        add.add_argument("--secret", help=_("HMAC key (default: a random one, printed once)."))
+        add.add_argument("--name", default="", help=_("A name to tell it apart."))
+        actions.add_parser("list", help=_("Show the subscriptions and how their delivery stands."))
         for action, text in [
-            ("remove", "Delete the subscription ID."),
-            ("retry", "Resume the deliveries of a failing subscription ID."),
+            ("remove", _("Delete the subscription ID.")),
+            ("retry", _("Resume the deliveries of a failing subscription ID.")),
         ]:
             actions.add_parser(action, help=text).add_argument("id", metavar="ID")
 

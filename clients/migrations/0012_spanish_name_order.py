@@ -54,7 +54,7 @@ def create_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clients", "0009_status_words"),
+        ("clients", "0011_range_messages"),
     ]
 
     operations = [
