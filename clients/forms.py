@@ -115,9 +115,14 @@ class BulkEditForm(forms.Form):
                     empty_value=None,
                 )
             else:
-                self.fields[name] = model_field.formfield(required=False)
+                # The bounds and their messages are the model field's own.
                 low, high = BOUNDS[name]
-                self.fields[name].widget.attrs.update(min=low, max=high)
+                self.fields[name] = model_field.formfield(
+                    required=False,
+                    min_value=low,
+                    max_value=high,
+                    error_messages=model_field.error_messages,
+                )
             self.fields[name].help_text = _("Empty: each client keeps its own.")
 
     def clean(self):
