@@ -1,5 +1,6 @@
 """Thin views over the Client model: list with query, create, edit."""
 
+from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
 from django.db import IntegrityError, transaction
@@ -15,12 +16,14 @@ from django_filters.views import FilterView
 from . import columns
 from .filters import ClientFilter
 from .forms import ClientForm, ClientUpdateForm
-from .history import history_entries, shown_values
+from .history import UnknownVersion, history_entries, restored_values, shown_values
 from .models import CODE_IN_USE_MESSAGE, STALE_ERROR, Client, ClientChangedError
 from .pagination import CappedCountPaginator
 from .transfer import csv_lines
 
 RETURN_FIELD = "next"
+#: The edit form's parameter naming the history entry whose values it shows (Restaurar).
+RESTORE_PARAMETER = "restaurar"
 
 
 class ClientListView(PermissionRequiredMixin, FilterView):
@@ -148,8 +151,36 @@ class ClientUpdateView(ClientFormMixin, UpdateView):
     slug_field = slug_url_kwarg = "code"
     success_message = _("Client updated: %(code)s · %(name)s")
 
+    @cached_property
+    def restoring(self):
+        """``(history record, values)`` of the past version named by ``?restaurar=``,
+        or None. Only the form's initial values: the version field keeps the
+        current one, so Guardar is refused if the client changed meanwhile."""
+        wanted = self.request.GET.get(RESTORE_PARAMETER)
+        if wanted is None:
+            return None
+        try:
+            return restored_values(self.object, wanted)
+        except UnknownVersion:
+            messages.warning(
+                self.request,
+                _(
+                    "That past version of this client was not found; "
+                    "the form shows its current values."
+                ),
+            )
+            return None
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.request.method == "GET" and self.restoring:
+            initial.update(self.restoring[1])
+        return initial
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        if self.request.method == "GET" and self.restoring:
+            context["restored"] = self.restoring[0]
         # After a conflict: what the other user saved, beside what this user typed.
         if (current := context["form"].show_stored_after_conflict()) is not None:
             context["current"] = current
