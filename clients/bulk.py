@@ -18,7 +18,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 from . import writing
-from .models import CLIENT_FIELDS, Client, ClientChangedError
+from .models import CLIENT_FIELDS, Batch, Client, ClientChangedError
 
 #: Rows staged at a time: memory holds one chunk, whatever the number of clients.
 CHUNK_SIZE = 5_000
@@ -62,16 +62,23 @@ class BulkWriter:
     another change has moved it on since, ``apply()`` raises
     ``ClientChangedError`` as ``save()`` would. One moment and one author
     stamp the whole batch.
+
+    With a ``kind`` (a ``Batch.Kind``), ``apply()`` also records a ``Batch``
+    in the same transaction, and every history row it writes belongs to it:
+    ``writer.batch`` (``None`` without a kind). ``batch_fields`` are more
+    of the batch's fields (``description``, ``undoes``, ``token``).
     """
 
     #: The staged table: every stored column, and the version a change was based on.
     COLUMNS = ["id", *_stored_columns(created=True), "read_version"]
 
-    def __init__(self, user=None):
+    def __init__(self, user=None, kind=None, **batch_fields):
         self.now = timezone.now()
         self.user_id = user.pk if user else None
         self.created = self.changed = 0
         self._pending = []
+        self.kind, self.batch_fields = kind, batch_fields
+        self.batch = None
 
     def __enter__(self):
         self.cursor = connection.cursor().__enter__()
@@ -121,6 +128,14 @@ class BulkWriter:
     def apply(self):
         """Write every staged client, and its history row."""
         self._flush()
+        if self.kind is not None:
+            self.batch = Batch.objects.create(
+                kind=self.kind,
+                created_at=self.now,
+                created_by_id=self.user_id,
+                client_count=self.created + self.changed,
+                **self.batch_fields,
+            )
         if not self.created and not self.changed:
             return
         with rebuilt_indexes(self.created):
@@ -159,7 +174,10 @@ class BulkWriter:
         columns = ", ".join(quote(field.column) for field in fields)
         for created in (True, False):
             about_the_change = writing.history_values(
-                created=created, now=self.now, user_id=self.user_id
+                created=created,
+                now=self.now,
+                user_id=self.user_id,
+                batch_id=self.batch and self.batch.pk,
             )
             values = ", ".join(
                 f"%({field.attname})s"

@@ -145,3 +145,41 @@ class ImportForm(forms.Form):
                 code="permission",
             )
         return self.cleaned_data["update"]
+
+
+class BulkEditForm(forms.Form):
+    """The settings a bulk edit may change; an empty one stays as each client has it.
+    Each field's bounds come from the model's."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .bulk_edit import EDITABLE_FIELDS
+
+        for name in EDITABLE_FIELDS:
+            model_field = Client._meta.get_field(name)
+            if model_field.choices:
+                self.fields[name] = forms.TypedChoiceField(
+                    label=model_field.verbose_name.capitalize(),
+                    choices=[("", _("Leave as is")), *model_field.choices],
+                    required=False,
+                    empty_value=None,
+                )
+            else:
+                self.fields[name] = model_field.formfield(required=False)
+                low, high = BOUNDS[name]
+                self.fields[name].widget.attrs.update(min=low, max=high)
+            self.fields[name].help_text = _("Empty: each client keeps its own.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not self.new_values():
+            raise forms.ValidationError(_("Enter at least one new value."), code="empty")
+        return cleaned
+
+    def new_values(self):
+        """``{field: value}`` of the fields given, the ones to change."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if value is not None and value != ""
+        }

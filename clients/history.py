@@ -23,8 +23,17 @@ class Entry:
     restorable: bool = False
 
 
-def _label(name):
+def label(name):
     return capfirst(Client._meta.get_field(name).verbose_name)
+
+
+_label = label
+
+
+def shown_value(name, value):
+    """A stored ``value`` of field ``name`` as the user reads it (a status by its label)."""
+    choices = dict(Client._meta.get_field(name).flatchoices)
+    return str(choices.get(value, value))
 
 
 def _shown(record, name):

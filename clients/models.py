@@ -18,9 +18,12 @@ from django.core.validators import (
 from django.db import models
 from django.db.models.functions import Cast, Length, Trim
 from django.db.models.lookups import GreaterThan, LessThanOrEqual
+from django.dispatch import receiver
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
 from . import writing
 
@@ -142,6 +145,76 @@ class ClientStatus(models.TextChoices):
     INACTIVE = "inactive", _("Inactive")
 
 
+class Batch(models.Model):
+    """A group of client changes made together (a bulk edit, an import, an undo):
+    its changes are the history rows that name it, so it can be shown and undone.
+
+    The old values are not stored again: they are each client's history row
+    before the batch's (see ``clients.batches``).
+    """
+
+    class Kind(models.TextChoices):
+        BULK_EDIT = "bulk_edit", _("Bulk edit")
+        WEB_IMPORT = "web_import", _("Web import")
+        UNDO = "undo", _("Undo")
+        COMMAND = "command", _("Command")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(_("date"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    client_count = models.PositiveIntegerField(_("clients"), default=0)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    #: The batch this one undid: each batch is undone at most once.
+    undoes = models.OneToOneField(
+        "self",
+        verbose_name=_("undoes"),
+        on_delete=models.PROTECT,
+        related_name="undone_by",
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    #: Identifies the preview a bulk edit confirmed: a second Confirmar applies nothing.
+    token = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("batch")
+        verbose_name_plural = _("batches")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="batch_created_idx")]
+
+    def __str__(self):
+        return f"{self.pk} · {self.get_kind_display()}"
+
+    def get_absolute_url(self):
+        return reverse("batches:detail", args=[self.pk])
+
+
+class BatchedHistory(models.Model):
+    """What ``HistoricalClient`` adds to django-simple-history's row: the batch
+    the change belongs to, if any (``writing.history_values()`` sets it)."""
+
+    batch = models.ForeignKey(
+        Batch,
+        verbose_name=_("batch"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        abstract = True
+
+
 class Client(models.Model):
     Status = ClientStatus
 
@@ -221,7 +294,7 @@ class Client(models.Model):
     )
 
     objects = ClientQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["name_search"])
+    history = HistoricalRecords(excluded_fields=["name_search"], bases=[BatchedHistory])
 
     class Meta:
         verbose_name = _("client")
@@ -304,6 +377,10 @@ class Client(models.Model):
             setattr(self, attname, value)
         # django-simple-history dates the history row with this, and records this user.
         self._history_date, self._history_user = now, user
+        batch = getattr(self, "_batch", None)
+        self._history_values = writing.history_values(
+            created=created, now=now, user_id=user and user.pk, batch_id=batch and batch.pk
+        )
         if update_fields is not None:
             update_fields = {*update_fields, *computed}
         # The UPDATE only matches if the stored version is still the one read.
@@ -343,6 +420,14 @@ class Client(models.Model):
             errors["code"] = CODE_IMMUTABLE_ERROR
         if self.is_stale():
             errors[NON_FIELD_ERRORS] = STALE_ERROR
+        errors.update(self.value_errors())
+        if errors:
+            raise ValidationError(errors)
+
+    def value_errors(self):
+        """``{field: ValidationError}`` of the rules between fields: ``clean()``'s
+        checks that need no query (a bulk edit runs them on many clients)."""
+        errors = {}
         optimal, low = self.sla_optimal_seconds, self.sla_low_seconds
         # clean() also runs when a field failed its own checks and still holds
         # the raw value (say, "abc" from a file): compare only two numbers.
@@ -350,8 +435,7 @@ class Client(models.Model):
             errors["sla_low_seconds"] = ValidationError(
                 _("The low SLA must be greater than the optimal SLA."), code="sla_order"
             )
-        if errors:
-            raise ValidationError(errors)
+        return errors
 
     @property
     def code_changed(self):
@@ -364,9 +448,11 @@ class Client(models.Model):
             return False
         return type(self).objects.filter(pk=self.pk).exclude(version=self.version).exists()
 
-    def record_change_by(self, user):
-        """Remember who makes the next change; ``save()`` stamps it as its author."""
+    def record_change_by(self, user, batch=None):
+        """Remember who makes the next change; ``save()`` stamps it as its author,
+        and its history row as part of ``batch``."""
         self._changed_by = user
+        self._batch = batch
 
 
 # --- Webhooks -------------------------------------------------------------------
@@ -488,6 +574,14 @@ class WebhookSubscription(models.Model):
         return Client.history.model.objects.filter(history_id__gt=self.position).count()
 
 
+@receiver(pre_create_historical_record, sender=Client.history.model)
+def _stamp_history(sender, instance, history_instance, **kwargs):
+    """A ``save()``'s history row records what ``writing.history_values()`` says,
+    as the bulk writer's rows do (django-simple-history fills the rest)."""
+    for attname, value in getattr(instance, "_history_values", {}).items():
+        setattr(history_instance, attname, value)
+
+
 def latest_history_id():
     last = Client.history.model.objects.order_by("-history_id").values("history_id").first()
     return last["history_id"] if last else 0
@@ -504,7 +598,8 @@ class PendingImport(models.Model):
     history entry when the preview was made: a client of the file with a later
     entry changed after the preview, and confirming refuses to apply.
     Only ``owner`` may see or confirm it, until ``expires_at``; ``applied_at``
-    is set, in the transaction that applies it, by the first Confirmar only.
+    is set, in the transaction that applies it, by the first Confirmar only,
+    with ``batch``, the batch it made.
     """
 
     owner = models.ForeignKey(
@@ -521,6 +616,14 @@ class PendingImport(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires at"))
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    batch = models.ForeignKey(
+        Batch,
+        verbose_name=_("batch"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("pending import")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import batch_views, views
 
 app_name = "clients"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("importar/", views.ImportView.as_view(), name="import"),
     path("importar/<int:pk>/", views.ImportPreviewView.as_view(), name="import_preview"),
     path("importar/<int:pk>/confirmar/", views.ImportConfirmView.as_view(), name="import_confirm"),
+    path("lote/", batch_views.BulkEditView.as_view(), name="bulk_edit"),
     path("<int:code>/editar/", views.ClientUpdateView.as_view(), name="update"),
     path("<int:code>/historial/", views.ClientHistoryView.as_view(), name="history"),
 ]

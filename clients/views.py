@@ -248,7 +248,7 @@ class ImportPreviewView(PendingImportMixin, DetailView):
 
 
 class ImportConfirmView(PendingImportMixin, View):
-    """Confirmar: apply the previewed file, all or nothing, then show the result."""
+    """Confirmar: apply the previewed file, all or nothing, then show its batch."""
 
     http_method_names = ["post"]
 
@@ -258,11 +258,16 @@ class ImportConfirmView(PendingImportMixin, View):
             raise PermissionDenied
         if pending.report["rejected"]:
             return self.refused(_("The file has rejected rows; nothing was imported."))
+        if not (pending.report["created"] or pending.report["updated"]):
+            return self.refused(
+                _("Nothing to import: every client in the file is already as the file says.")
+            )
         try:
             writer = web_import.confirm(pending, request.user)
         except web_import.AlreadyApplied:
             messages.info(request, _("This import was already applied."))
-            return redirect("clients:list")
+            pending.refresh_from_db(fields=["batch"])
+            return redirect(pending.batch or "clients:list")
         except web_import.ImportRefused as refusal:
             return self.refused(refusal.message, refusal.clients, refusal.more)
         messages.success(
@@ -270,7 +275,7 @@ class ImportConfirmView(PendingImportMixin, View):
             _("Import applied: %(created)s clients created, %(changed)s updated.")
             % {"created": writer.created, "changed": writer.changed},
         )
-        return redirect("clients:list")
+        return redirect(writer.batch)
 
     def refused(self, message, clients=(), more=0):
         context = self.get_context_data(

@@ -24,7 +24,14 @@ from django.utils.translation import gettext as _
 
 from .bulk import BulkWriter
 from .importing import ClientImport
-from .models import CLIENT_FIELDS, Client, ClientChangedError, PendingImport, latest_history_id
+from .models import (
+    CLIENT_FIELDS,
+    Batch,
+    Client,
+    ClientChangedError,
+    PendingImport,
+    latest_history_id,
+)
 from .transfer import RowsFile, UnreadableFile, format_of
 
 #: How long an uploaded file waits for its Confirmar.
@@ -140,7 +147,8 @@ def preview(user, file_name, content, update):
 def confirm(pending, user):
     """Apply ``pending`` as its preview showed it, all or nothing.
 
-    Returns the ``BulkWriter`` that wrote it. Raises ``AlreadyApplied`` on a
+    Returns the ``BulkWriter`` that wrote it, with its ``batch`` (kind web
+    import, described by the file's name). Raises ``AlreadyApplied`` on a
     second Confirmar, and ``ImportRefused`` when nothing was applied: the
     preview expired, or a client of the file changed since the preview (named),
     or the database refused a row.
@@ -156,7 +164,10 @@ def confirm(pending, user):
                 raise AlreadyApplied
             content = PendingImport.objects.values_list("content", flat=True).get(pk=pending.pk)
             job = ClientImport(update=pending.update)
-            with rows_of(bytes(content), pending.file_name) as rows, BulkWriter(user) as writer:
+            writer = BulkWriter(
+                user, kind=Batch.Kind.WEB_IMPORT, description=pending.file_name[:200]
+            )
+            with rows_of(bytes(content), pending.file_name) as rows, writer:
                 job.run(rows, writer)
                 changed, more = changed_since(pending.seen_history_id, job.codes)
                 if changed:
@@ -173,7 +184,7 @@ def confirm(pending, user):
                         _("Nothing was imported: the file no longer passes the checks.")
                     )
                 writer.apply()
-            PendingImport.objects.filter(pk=pending.pk).update(content=b"")
+            PendingImport.objects.filter(pk=pending.pk).update(content=b"", batch=writer.batch)
     except ClientChangedError:
         raise ImportRefused(
             _(

@@ -47,12 +47,14 @@ def stored_values(values, *, created, now, user_id, version=None):
     }
 
 
-def history_values(*, created, now, user_id):
+def history_values(*, created, now, user_id, batch_id=None):
     """What a history row records about the change, beside a copy of the client
-    as stored (the layout of django-simple-history's ``HistoricalClient``)."""
+    as stored (the layout of django-simple-history's ``HistoricalClient``), and
+    the batch (``Batch``) it belongs to, if any."""
     return {
         "history_date": now,
         "history_type": CREATED if created else CHANGED,
         "history_user_id": user_id,
         "history_change_reason": None,
+        "batch_id": batch_id,
     }

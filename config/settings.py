@@ -141,6 +141,9 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "clients:list"
 LOGOUT_REDIRECT_URL = "login"
+# A bulk edit's confirmation posts a code and a version per client (up to 1,000
+# clients, clients.bulk_edit.MAX_SELECTED): Django's default allows 1,000 fields.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2_500
 
 # Spanish first, English second; the browser's Accept-Language chooses.
 LANGUAGE_CODE = "es"

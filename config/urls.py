@@ -7,6 +7,7 @@ from config.health import healthz
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="clients:list"), name="home"),
     path("administracion/clientes/", include("clients.urls")),
+    path("administracion/lotes/", include("clients.batch_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

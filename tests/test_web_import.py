@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from clients import web_import
 from clients.history import history_entries
-from clients.models import Client, PendingImport
+from clients.models import Batch, Client, PendingImport
 
 from .commands import HEADER, row, stored
 from .factories import ClientFactory
@@ -120,6 +120,8 @@ def test_a_file_where_nothing_changes_has_nothing_to_confirm(manager_client, exi
     assert count(html, "unchanged") == 1
     assert "Nada que importar" in html
     assert "Confirmar" not in html
+    assert manager_client.post(confirm_url(latest_pending())).status_code == 409
+    assert not Batch.objects.exists()
 
 
 # --- Confirmar -----------------------------------------------------------------------
@@ -129,7 +131,10 @@ def test_confirm_applies_everything_and_records_history(manager_client, manager,
     file = csv_upload(row(2, "Claro Colombia", status="inactive"), row(3, "Ñandú"))
     upload(manager_client, file, update=True)
     response = manager_client.post(confirm_url(latest_pending()), follow=True)
-    assert response.status_code == 200
+    batch = Batch.objects.get()
+    assert (batch.kind, batch.created_by, batch.client_count) == ("web_import", manager, 2)
+    assert batch.description == "clientes.csv"
+    assert response.redirect_chain == [(f"/administracion/lotes/{batch.pk}/", 302)]
     assert "Importación aplicada: 1 clientes creados, 1 actualizados." in response.content.decode()
     assert stored() == [
         (1, "Telefónica", "active"),
@@ -155,6 +160,7 @@ def test_a_change_after_the_preview_stops_everything_and_names_the_client(manage
     assert "<li>2 · Cambiado por otro</li>" in html
     assert stored() == [(1, "Telefónica", "active"), (2, "Cambiado por otro", "active")]
     assert latest_pending().applied_at is None
+    assert not Batch.objects.exists()
 
 
 def test_a_client_created_after_the_preview_with_a_new_code_stops_everything(manager_client):
@@ -182,6 +188,8 @@ def test_a_second_confirm_applies_once(manager_client):
     history_rows = Client.history.count()
     response = manager_client.post(confirm_url(pending), follow=True)
     assert "Esta importación ya se aplicó." in response.content.decode()
+    assert response.redirect_chain == [(Batch.objects.get().get_absolute_url(), 302)]
+    assert "Ver su lote" in manager_client.get(f"{IMPORT_URL}{pending.pk}/").content.decode()
     assert Client.history.count() == history_rows
     assert Client.objects.count() == 1
 

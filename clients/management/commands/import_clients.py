@@ -2,6 +2,7 @@
 
 import sys
 from contextlib import nullcontext
+from pathlib import Path
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.management.base import CommandError
@@ -12,7 +13,7 @@ from tqdm import tqdm
 
 from clients.bulk import BulkWriter
 from clients.importing import ClientImport
-from clients.models import ClientChangedError
+from clients.models import Batch, ClientChangedError
 from clients.transfer import FORMATS, RowsFile, UnreadableFile, format_of
 
 from ..base import ClientChangeCommand, system_user
@@ -58,7 +59,7 @@ class Command(ClientChangeCommand):
             ):
                 job.on_progress = lambda: bar.update(rows.position - bar.n)
                 # A dry run judges the rows and stages nothing.
-                with nullcontext() if dry_run else BulkWriter(user or system_user()) as writer:
+                with nullcontext() if dry_run else self.writer(user, path) as writer:
                     job.run(rows, writer)
                     large_file = not bar.disable
                     bar.update(bar.total - bar.n)
@@ -85,6 +86,11 @@ class Command(ClientChangeCommand):
             )
             raise CommandError(message, returncode=REJECTED) from None
         self.report(job, dry_run)
+
+    def writer(self, user, path):
+        """Writes the import as a batch, so it can be seen and undone from the browser."""
+        description = f"import_clients {Path(path).name}"[: Batch.description.field.max_length]
+        return BulkWriter(user or system_user(), kind=Batch.Kind.COMMAND, description=description)
 
     def progress_bar(self, rows):
         """A bar on stderr that follows the reading of a large file, in bytes."""

@@ -2,9 +2,10 @@
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from clients.models import Client
+from clients.models import Batch, Client
 
 from ..base import ClientChangeCommand, system_user
 
@@ -35,8 +36,17 @@ class Command(ClientChangeCommand):
                 client.full_clean()
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from None
-            client.record_change_by(user or system_user())
-            client.save(update_fields=["status", "updated_at", "updated_by"])
+            user = user or system_user()
+            with transaction.atomic():
+                # A batch of its own, so it can be seen and undone from the browser.
+                batch = Batch.objects.create(
+                    kind=Batch.Kind.COMMAND,
+                    created_by=user,
+                    client_count=1,
+                    description="set_client_status",
+                )
+                client.record_change_by(user, batch=batch)
+                client.save(update_fields=["status", "updated_at", "updated_by"])
             message = _("Client %(client)s: status set to %(status)s.")
         self.stdout.write(message % {"client": client, "status": client.get_status_display()})
 
