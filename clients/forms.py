@@ -104,9 +104,6 @@ class ImportForm(forms.Form):
         label=_("File"),
         required=False,  # checked in clean_file(), which tells a refused upload from none
         error_messages={"empty": _("The file is empty.")},
-        help_text=_(
-            "CSV (separated by , or ;) or JSON, UTF-8, with the columns of the clients file."
-        ),
     )
     update = forms.BooleanField(
         label=_("Update existing clients"),
@@ -117,6 +114,11 @@ class ImportForm(forms.Form):
     def __init__(self, *args, may_update=True, refused=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.may_update, self.refused = may_update, refused
+        # The formats import_clients reads, whichever they are (transfer.FORMATS).
+        self.fields["file"].help_text = _(
+            "A clients file with the columns of import_clients: %(formats)s (CSV separated "
+            "by , or ;, in UTF-8)."
+        ) % {"formats": ", ".join(name.upper() for name in FORMATS)}
         self.fields["file"].widget.attrs.update(
             {
                 "accept": ",".join(f".{name}" for name in FORMATS),

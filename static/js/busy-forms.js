@@ -21,6 +21,23 @@
     });
   }
 
+  // Back to a page the browser kept (its back button): the forms are ready again.
+  window.addEventListener("pageshow", (event) => {
+    if (!event.persisted) {
+      return;
+    }
+    for (const form of document.querySelectorAll("form[data-busy]")) {
+      delete form.dataset.busy;
+      form.removeAttribute("aria-busy");
+      form.querySelectorAll("button[type=submit]").forEach((button) => { button.disabled = false; });
+      form.querySelector(".busy-spinner")?.classList.add("d-none");
+      const text = form.querySelector(".busy-text");
+      if (text) {
+        text.textContent = "";
+      }
+    }
+  });
+
   for (const form of document.querySelectorAll("form[data-busy-message]")) {
     form.addEventListener("submit", (event) => {
       if (form.dataset.busy) {
