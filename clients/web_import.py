@@ -153,6 +153,8 @@ def confirm(pending, user):
     preview expired, or a client of the file changed since the preview (named),
     or the database refused a row.
     """
+    if pending.applied_at:
+        raise AlreadyApplied
     if pending.expired:
         raise ImportRefused(_("This preview expired; nothing was imported. Upload the file again."))
     try:

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client as Browser
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from clients.models import Batch, Client, PendingImport
 from .commands import HEADER, row, stored
 from .factories import ClientFactory
 from .html import shows
+from .test_concurrency import needs_postgresql, run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -192,6 +194,23 @@ def test_a_second_confirm_applies_once(manager_client):
     assert "Ver su lote" in manager_client.get(f"{IMPORT_URL}{pending.pk}/").content.decode()
     assert Client.history.count() == history_rows
     assert Client.objects.count() == 1
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("attempt", range(3))
+def test_two_confirms_at_once_apply_once(attempt, manager):
+    browsers = [Browser(), Browser()]
+    for browser in browsers:
+        browser.force_login(manager)
+    upload(browsers[0], csv_upload(*(row(code) for code in range(1, 51))))
+    url = confirm_url(latest_pending())
+    responses = run_together(*(lambda browser=browser: browser.post(url) for browser in browsers))
+    batch = Batch.objects.get()
+    assert [response.status_code for response in responses] == [302, 302]
+    assert {response["Location"] for response in responses} == {batch.get_absolute_url()}
+    assert Client.objects.count() == 50
+    assert Client.history.count() == 50
 
 
 def test_an_expired_preview_cannot_be_confirmed(manager_client):
