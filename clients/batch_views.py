@@ -124,6 +124,8 @@ class BulkEditView(PermissionRequiredMixin, View):
         form = BulkEditForm(request.POST if step else None)
         context = {"form": form, "codes": codes, "rows": bulk_edit.preview_rows(clients, {})}
         if not step or not form.is_valid():
+            if step == "confirm":  # valid values in the preview: these were changed since
+                context["problems"] = [CHANGED_VALUES]
             return self.render(context)
         values = form.new_values()
         if step == "confirm":
@@ -174,6 +176,7 @@ class BulkEditView(PermissionRequiredMixin, View):
         return render(self.request, self.template_name, context)
 
 
+CHANGED_VALUES = _("The values are not valid: correct them and preview the change again.")
 ALREADY_APPLIED = _(
     "This change was already applied, as batch %(batch)s: nothing was applied again."
 )

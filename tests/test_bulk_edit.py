@@ -244,6 +244,8 @@ def test_a_client_made_invalid_since_the_preview_stops_everything(manager_client
         {"version_1": "5"},  # a version the preview did not show
         {"version_1": "x"},
         {"sla_low_seconds": "300"},  # another value
+        {"sla_low_seconds": "abc"},  # not a value at all
+        {"max_history_conversations": "101"},
         {"status": "inactive"},
         {"codes": ["1", "2", "3"]},  # a code never selected
         {"codes": ["1"]},

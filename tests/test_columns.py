@@ -69,7 +69,9 @@ def test_names_are_escaped_as_the_template_would():
 @pytest.mark.django_db
 @pytest.mark.parametrize("permissions", [["view_client"], ["view_client", "change_client"]])
 def test_the_empty_row_spans_the_columns_shown(client, make_user, permissions):
-    colspan = 9  # the eight columns and the actions (the history, for everyone)
+    # The eight columns and the actions (the history, for everyone), and the
+    # bulk edit's checkboxes for those who may change clients.
+    colspan = 9 + ("change_client" in permissions)
     client.force_login(make_user(*permissions))
     html = client.get("/administracion/clientes/").content.decode()
     assert html.count("<th ") == colspan

@@ -29,8 +29,9 @@ ODD_NAMES = [
     "½" * 120,
     "㍿" * 120,
 ]
-#: What may differ between two roads: identities and moments.
-UNCOMPARED = {"id", "code", "created_at", "updated_at", "history_id", "history_date"}
+#: What may differ between two roads: identities and moments, and the batch
+#: (an import by command is one, the form's save is not).
+UNCOMPARED = {"id", "code", "created_at", "updated_at", "history_id", "history_date", "batch_id"}
 
 
 def stored_row(code):
