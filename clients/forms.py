@@ -116,8 +116,8 @@ class ImportForm(forms.Form):
         self.may_update, self.refused = may_update, refused
         # The formats import_clients reads, whichever they are (transfer.FORMATS).
         self.fields["file"].help_text = _(
-            "A clients file with the columns of import_clients: %(formats)s (CSV separated "
-            "by , or ;, in UTF-8)."
+            "A clients file with the columns of import_clients: %(formats)s (CSV in UTF-8, "
+            "separated by commas or semicolons)."
         ) % {"formats": ", ".join(name.upper() for name in FORMATS)}
         self.fields["file"].widget.attrs.update(
             {
