@@ -135,7 +135,8 @@ def preview(user, file_name, content, update):
     return PendingImport.objects.create(
         owner=user,
         file_name=file_name[:255],
-        content=content,
+        # A file with rejected rows can never be confirmed: its bytes need not wait.
+        content=b"" if job.rejected else content,
         update=update,
         seen_history_id=seen,
         report={**counts, "changes": report.changes, "rejections": report.rejections},

@@ -96,6 +96,7 @@ def test_rejected_rows_are_listed_with_row_numbers_and_reasons_in_spanish_and_no
     assert rows.index("<td>3</td>") < rows.index("<td>4</td>")
     assert "Confirmar" not in html
     pending = latest_pending()
+    assert bytes(pending.content) == b""  # never to be confirmed: not kept
     response = manager_client.post(confirm_url(pending))
     assert response.status_code == 409
     assert Client.objects.count() == 2
