@@ -221,3 +221,22 @@ def test_set_client_status_is_a_batch_of_one(manager, client_record):
     undo(batch, manager)
     client_record.refresh_from_db()
     assert client_record.status == Client.Status.ACTIVE
+
+
+def test_the_list_pages_by_25(manager_client, manager):
+    for _ in range(27):
+        Batch.objects.create(kind=Batch.Kind.COMMAND, created_by=manager)
+    first = manager_client.get(reverse("batches:list")).content.decode()
+    second = manager_client.get(reverse("batches:list") + "?page=2").content.decode()
+    assert first.count("Lote ") - second.count("Lote ") == 25 - 2
+    assert "Lote 1<" in second and "Lote 27<" in first
+
+
+def test_a_batch_that_changed_no_client_has_nothing_to_undo(manager_client, manager):
+    batch = Batch.objects.create(kind=Batch.Kind.COMMAND, created_by=manager)
+    page = manager_client.get(batch.get_absolute_url()).content.decode()
+    assert "Este lote no cambió ningún cliente." in page
+    assert "Deshacer" not in page
+    response = manager_client.post(reverse("batches:undo", args=[batch.pk]), follow=True)
+    assert "no hay nada que deshacer" in response.content.decode()
+    assert not Batch.objects.filter(kind="undo").exists()

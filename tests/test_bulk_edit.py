@@ -1,10 +1,12 @@
 """Bulk edit from the list: select, preview, confirm; all or none, never trusting the browser."""
 
 import re
+import threading
 from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
+from django.test import Client as Browser
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -12,6 +14,7 @@ from clients import bulk_edit
 from clients.models import Batch, Client
 
 from .factories import ClientFactory
+from .test_concurrency import needs_postgresql, run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -292,3 +295,55 @@ def test_preview_and_confirm_take_the_same_number_of_queries_for_3_or_30(manager
         return len(previewing), len(confirming)
 
     assert queries(3, 100) == queries(30, 200)
+
+
+# --- At the same time (PostgreSQL: real concurrent connections) ---------------------------
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_confirms_of_one_preview_at_once_apply_once(manager, monkeypatch):
+    for code in (1, 2):
+        ClientFactory(code=code, sla_optimal_seconds=10, sla_low_seconds=100)
+    browser = Browser()
+    browser.force_login(manager)
+    fields = confirm_fields(preview(browser, [1, 2], sla_low_seconds=200))
+    both_checked = threading.Barrier(2, timeout=10)
+
+    class WaitingWriter(bulk_edit.BulkWriter):
+        def apply(self):
+            both_checked.wait()  # both passed every check before either writes
+            return super().apply()
+
+    monkeypatch.setattr(bulk_edit, "BulkWriter", WaitingWriter)
+
+    def confirm_in_a_browser():
+        other = Browser()
+        other.force_login(manager)
+        return other.post(URL, as_post(fields))
+
+    responses = run_together(confirm_in_a_browser, confirm_in_a_browser)
+    batch = Batch.objects.get()
+    assert [response.status_code for response in responses] == [302, 302]
+    assert {response.url for response in responses} == {batch.get_absolute_url()}
+    assert set(Client.objects.values_list("version", flat=True)) == {2}
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_undos_of_one_batch_at_once_undo_it_once(manager):
+    for code in (1, 2):
+        ClientFactory(code=code, sla_optimal_seconds=10, sla_low_seconds=100)
+    browser = Browser()
+    browser.force_login(manager)
+    confirm(browser, confirm_fields(preview(browser, [1, 2], sla_low_seconds=200)))
+    batch = Batch.objects.get()
+
+    def undo_in_a_browser():
+        other = Browser()
+        other.force_login(manager)
+        return other.post(reverse("batches:undo", args=[batch.pk]))
+
+    run_together(undo_in_a_browser, undo_in_a_browser)
+    assert Batch.objects.filter(kind="undo").count() == 1
+    assert set(Client.objects.values_list("sla_low_seconds", "version")) == {(100, 3)}
