@@ -3,10 +3,13 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from .models import BOUNDS, CLIENT_FIELDS, STALE_ERROR, Client
+from .transfer import FORMATS
 
 #: The checks a whole-number form field makes itself, before the model's.
 NUMBER_ERRORS = ("invalid", "min_value", "max_value")
@@ -97,6 +100,70 @@ class ClientUpdateForm(ClientForm):
         return stored
 
 
+def too_large_message():
+    return _(
+        "The file is larger than %(limit)s, the most this page takes. Split it, or ask "
+        "an operator to import it with manage.py import_clients."
+    ) % {"limit": filesizeformat(settings.UPLOAD_MAX_BYTES)}
+
+
+class ImportForm(forms.Form):
+    """The import page: a clients file and whether it may change existing clients.
+
+    ``refused``: the upload was dropped on arrival for its size
+    (``config.middleware.UploadLimitMiddleware``). ``may_update``: the user
+    may change clients, which "update existing" needs.
+    """
+
+    file = forms.FileField(
+        label=_("File"),
+        required=False,  # checked in clean_file(), which tells a refused upload from none
+        error_messages={"empty": _("The file is empty.")},
+    )
+    update = forms.BooleanField(
+        label=_("Update existing clients"),
+        required=False,
+        help_text=_("Without it, a row whose code is in use is rejected."),
+    )
+
+    def __init__(self, *args, may_update=True, refused=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.may_update, self.refused = may_update, refused
+        # The formats import_clients reads, whichever they are (transfer.FORMATS).
+        self.fields["file"].help_text = _(
+            "A clients file with the columns of import_clients: %(formats)s (CSV in UTF-8, "
+            "separated by commas or semicolons)."
+        ) % {"formats": ", ".join(name.upper() for name in FORMATS)}
+        self.fields["file"].widget.attrs.update(
+            {
+                "accept": ",".join(f".{name}" for name in FORMATS),
+                "data-max-bytes": settings.UPLOAD_MAX_BYTES,
+                "data-too-large": too_large_message(),
+            }
+        )
+        if not may_update:
+            self.fields["update"].widget.attrs["disabled"] = True
+            self.fields["update"].help_text = _("Needs the permission to edit clients.")
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if self.refused or (upload and upload.size > settings.UPLOAD_MAX_BYTES):
+            raise ValidationError(too_large_message(), code="too_large")
+        if not upload:
+            raise ValidationError(_("Choose a file to import."), code="required")
+        if not upload.size:
+            raise ValidationError(_("The file is empty."), code="empty")
+        return upload
+
+    def clean_update(self):
+        if self.cleaned_data["update"] and not self.may_update:
+            raise ValidationError(
+                _("Updating existing clients needs the permission to edit clients."),
+                code="permission",
+            )
+        return self.cleaned_data["update"]
+
+
 class BulkEditForm(forms.Form):
     """The settings a bulk edit may change; an empty one stays as each client has it.
     Each field's bounds come from the model's."""
@@ -115,9 +182,14 @@ class BulkEditForm(forms.Form):
                     empty_value=None,
                 )
             else:
-                self.fields[name] = model_field.formfield(required=False)
+                # The bounds and their messages are the model field's own.
                 low, high = BOUNDS[name]
-                self.fields[name].widget.attrs.update(min=low, max=high)
+                self.fields[name] = model_field.formfield(
+                    required=False,
+                    min_value=low,
+                    max_value=high,
+                    error_messages=model_field.error_messages,
+                )
             self.fields[name].help_text = _("Empty: each client keeps its own.")
 
     def clean(self):

@@ -19,6 +19,8 @@ class Entry:
     record: object
     created: bool
     changes: list[Change] = field(default_factory=list)
+    #: A past entry (not the client as it is now), which **Restaurar** can bring back.
+    restorable: bool = False
 
 
 def label(name):
@@ -63,4 +65,23 @@ def history_entries(client):
         ]
         if changes:
             entries.append(Entry(newer, created=False, changes=changes))
+    for entry in entries[1:]:
+        entry.restorable = True
     return entries
+
+
+class UnknownVersion(Exception):
+    """The history id given to restore is not one of this client's entries."""
+
+
+def restored_values(client, history_id):
+    """The values of ``client``'s history entry ``history_id``, code aside, to fill
+    the edit form with: the user reviews them and saves against the current version."""
+    try:
+        number = int(history_id)
+        if not 0 < number < 2**31:  # an id column's range; beyond it, no entry
+            raise UnknownVersion
+        record = client.history.get(history_id=number)
+    except (ValueError, TypeError, client.history.model.DoesNotExist):
+        raise UnknownVersion from None
+    return record, {name: getattr(record, name) for name in CLIENT_FIELDS if name != "code"}

@@ -116,7 +116,14 @@ class ClientImport:
     on_rejections: object = None
     #: Called after each chunk of rows is judged.
     on_progress: object = None
+    #: Called with ``(row number, stored values, new values)`` of each client a row changes.
+    on_update: object = None
     _first_row_of: dict = field(default_factory=dict)
+
+    @property
+    def codes(self):
+        """The codes of the rows judged so far (each once)."""
+        return self._first_row_of.keys()
 
     def run(self, rows, writer=None):
         """Judge ``(row number, {column: value})`` pairs, and stage the valid ones
@@ -147,6 +154,8 @@ class ClientImport:
                 elif any(current[name] != value for name, value in cleaned.items()):
                     self.updated += 1
                     values = {name: cleaned.get(name, current[name]) for name in FIELDS}
+                    if self.on_update:
+                        self.on_update(number, current, values)
                 else:
                     self.unchanged += 1
                     continue

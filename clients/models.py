@@ -636,3 +636,54 @@ def _stamp_history(sender, instance, history_instance, **kwargs):
 def latest_history_id():
     last = Client.history.model.objects.order_by("-history_id").values("history_id").first()
     return last["history_id"] if last else 0
+
+
+# --- Imports from the browser ------------------------------------------------------
+
+
+class PendingImport(models.Model):
+    """A file uploaded on the import page, kept between its preview and **Confirmar**.
+
+    The file's bytes stay here, on the server: confirming reads them again,
+    never anything the browser sends back. ``seen_history_id`` is the last
+    history entry when the preview was made: a client of the file with a later
+    entry changed after the preview, and confirming refuses to apply.
+    Only ``owner`` may see or confirm it, until ``expires_at``; ``applied_at``
+    is set, in the transaction that applies it, by the first Confirmar only,
+    with ``batch``, the batch it made.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("content"))
+    update = models.BooleanField(_("update existing clients"), default=False)
+    seen_history_id = models.BigIntegerField(_("last change seen by the preview"))
+    report = models.JSONField(_("preview"), default=dict)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    batch = models.ForeignKey(
+        Batch,
+        verbose_name=_("batch"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("pending import")
+        verbose_name_plural = _("pending imports")
+        indexes = [models.Index(fields=["expires_at"], name="pending_import_expires_idx")]
+
+    def __str__(self):
+        return f"{self.pk} · {self.file_name}"
+
+    @property
+    def expired(self):
+        return self.expires_at <= timezone.now()

@@ -1,31 +1,35 @@
-"""Thin views over the Client model: list with query, create, edit."""
+"""Thin views over the Client model: list with query, create, edit, history, import."""
 
 import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import FileResponse, StreamingHttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import CreateView, DetailView, UpdateView
+from django.views.generic import CreateView, DetailView, FormView, UpdateView, View
+from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
-from . import columns
+from . import columns, web_import
 from .filters import ClientFilter
-from .forms import ClientForm, ClientUpdateForm
-from .history import history_entries, shown_values
-from .models import CODE_IN_USE_MESSAGE, STALE_ERROR, Client, ClientChangedError
+from .forms import ClientForm, ClientUpdateForm, ImportForm
+from .history import UnknownVersion, history_entries, restored_values, shown_values
+from .models import CODE_IN_USE_MESSAGE, STALE_ERROR, Client, ClientChangedError, PendingImport
 from .pagination import CappedCountPaginator
-from .transfer import XLSX_CONTENT_TYPE, csv_lines, write_xlsx
+from .transfer import XLSX_CONTENT_TYPE, UnreadableFile, csv_lines, write_xlsx
 
 RETURN_FIELD = "next"
+#: The edit form's parameter naming the history entry whose values it shows (Restaurar).
+RESTORE_PARAMETER = "restaurar"
 
 
 class ClientListView(PermissionRequiredMixin, FilterView):
@@ -182,8 +186,36 @@ class ClientUpdateView(ClientFormMixin, UpdateView):
     slug_field = slug_url_kwarg = "code"
     success_message = _("Client updated: %(code)s · %(name)s")
 
+    @cached_property
+    def restoring(self):
+        """``(history record, values)`` of the past version named by ``?restaurar=``,
+        or None. Only the form's initial values: the version field keeps the
+        current one, so Guardar is refused if the client changed meanwhile."""
+        wanted = self.request.GET.get(RESTORE_PARAMETER)
+        if wanted is None:
+            return None
+        try:
+            return restored_values(self.object, wanted)
+        except UnknownVersion:
+            messages.warning(
+                self.request,
+                _(
+                    "That past version of this client was not found; "
+                    "the form shows its current values."
+                ),
+            )
+            return None
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.request.method == "GET" and self.restoring:
+            initial.update(self.restoring[1])
+        return initial
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        if self.request.method == "GET" and self.restoring:
+            context["restored"] = self.restoring[0]
         # After a conflict: what the other user saved, beside what this user typed.
         if (current := context["form"].show_stored_after_conflict()) is not None:
             context["current"] = current
@@ -201,3 +233,84 @@ class ClientHistoryView(PermissionRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(entries=history_entries(self.object), **kwargs)
+
+
+class ImportView(PermissionRequiredMixin, FormView):
+    """Importar: upload a clients file; its preview comes next (``web_import``)."""
+
+    permission_required = "clients.add_client"
+    form_class = ImportForm
+    template_name = "clients/import_form.html"
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "may_update": self.request.user.has_perm("clients.change_client"),
+            "refused": "file" in getattr(self.request, "refused_uploads", ()),
+        }
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        try:
+            pending = web_import.preview(
+                self.request.user,
+                upload.name,
+                b"".join(upload.chunks()),
+                form.cleaned_data["update"],
+            )
+        except UnreadableFile as error:
+            form.add_error("file", str(error))
+            return self.form_invalid(form)
+        return redirect("clients:import_preview", pending.pk)
+
+
+class PendingImportMixin(PermissionRequiredMixin, SingleObjectMixin):
+    """A pending import of the user's own: anyone else's is a 404."""
+
+    permission_required = "clients.add_client"
+    template_name = "clients/import_preview.html"
+    context_object_name = "pending"
+
+    def get_queryset(self):
+        return PendingImport.objects.filter(owner=self.request.user).defer("content")
+
+
+class ImportPreviewView(PendingImportMixin, DetailView):
+    """What the uploaded file would do: counts, changes, rejected rows; Confirmar."""
+
+
+class ImportConfirmView(PendingImportMixin, View):
+    """Confirmar: apply the previewed file, all or nothing, then show its batch."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.object = pending = self.get_object()
+        if pending.update and not request.user.has_perm("clients.change_client"):
+            raise PermissionDenied
+        if pending.report["rejected"]:
+            return self.refused(_("The file has rejected rows; nothing was imported."))
+        if not (pending.report["created"] or pending.report["updated"]):
+            return self.refused(
+                _("Nothing to import: every client in the file is already as the file says.")
+            )
+        try:
+            writer = web_import.confirm(pending, request.user)
+        except web_import.AlreadyApplied:
+            messages.info(request, _("This import was already applied."))
+            pending.refresh_from_db(fields=["batch"])
+            return redirect(pending.batch or "clients:list")
+        except web_import.ImportRefused as refusal:
+            return self.refused(refusal.message, refusal.clients, refusal.more)
+        messages.success(
+            request,
+            _("Import applied: %(created)s clients created, %(changed)s updated.")
+            % {"created": writer.created, "changed": writer.changed},
+        )
+        return redirect(writer.batch)
+
+    def refused(self, message, clients=(), more=0):
+        context = self.get_context_data(
+            refusal=message, conflicts=clients, more_conflicts=more, object=self.object
+        )
+        return render(self.request, self.template_name, context, status=409)

@@ -1,6 +1,8 @@
 """Requests no browser sends are refused before any view sees them."""
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.core.validators import ProhibitNullCharactersValidator
 
 from config.views import api_error, bad_request, is_api, problem
@@ -43,3 +45,56 @@ class RefuseNulCharactersMiddleware:
         if in_path:
             return problem(message, 400)
         return api_error({name: [str(message)] for name in names}, 400)
+
+
+class SizeLimitUploadHandler(FileUploadHandler):
+    """Drops an uploaded file as soon as it passes ``limit`` bytes, while it arrives.
+
+    Django would otherwise write the whole file to a temporary file before any
+    view could look at its size. A request announcing more than the limit (plus
+    room for the form's other fields) is dropped before its first byte is
+    kept; the rest of the body is read and thrown away, so the page can still
+    answer with a message. ``request.refused_uploads`` names what was dropped.
+    """
+
+    FORM_ROOM = 64 * 1024
+
+    def __init__(self, request, limit):
+        super().__init__(request)
+        self.limit = limit
+        self.announced_too_large = False
+        request.refused_uploads = set()
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        self.announced_too_large = (content_length or 0) > self.limit + self.FORM_ROOM
+
+    def new_file(self, field_name, *args, **kwargs):
+        super().new_file(field_name, *args, **kwargs)
+        if self.announced_too_large:
+            self.refuse()
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > self.limit:
+            self.refuse()
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+    def refuse(self):
+        self.request.refused_uploads.add(self.field_name)
+        raise SkipFile
+
+
+class UploadLimitMiddleware:
+    """Puts ``SizeLimitUploadHandler`` first for every request, before anything
+    (the CSRF check, ``RefuseNulCharactersMiddleware``) reads the form."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.upload_handlers.insert(
+            0, SizeLimitUploadHandler(request, settings.UPLOAD_MAX_BYTES)
+        )
+        return self.get_response(request)

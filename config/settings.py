@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads a form: drops a file past UPLOAD_MAX_BYTES as it arrives.
+    "config.middleware.UploadLimitMiddleware",
     # After the language is known, so that its 400 page speaks the user's.
     "config.middleware.RefuseNulCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -171,6 +173,11 @@ WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS = DEBUG
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# The largest file the import page takes (some 800,000 rows of CSV). Larger
+# ones are dropped while they arrive (config.middleware.UploadLimitMiddleware);
+# files above FILE_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB) go to a temporary file.
+UPLOAD_MAX_BYTES = 50 * 1024 * 1024
 
 MESSAGE_TAGS = {40: "danger"}  # Bootstrap calls messages.ERROR "danger".
 

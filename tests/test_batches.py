@@ -224,12 +224,13 @@ def test_set_client_status_is_a_batch_of_one(manager, client_record):
 
 
 def test_the_list_pages_by_25(manager_client, manager):
-    for _ in range(27):
-        Batch.objects.create(kind=Batch.Kind.COMMAND, created_by=manager)
+    batches = [Batch.objects.create(kind=Batch.Kind.COMMAND, created_by=manager) for _ in range(27)]
     first = manager_client.get(reverse("batches:list")).content.decode()
     second = manager_client.get(reverse("batches:list") + "?page=2").content.decode()
     assert first.count("Lote ") - second.count("Lote ") == 25 - 2
-    assert "Lote 1<" in second and "Lote 27<" in first
+    # Newest first: the oldest two are on the second page (ids need not start at 1).
+    assert f"Lote {batches[0].pk}<" in second and f"Lote {batches[-1].pk}<" in first
+    assert f"Lote {batches[1].pk}<" in second and f"Lote {batches[2].pk}<" in first
 
 
 def test_a_batch_that_changed_no_client_has_nothing_to_undo(manager_client, manager):

@@ -137,7 +137,8 @@ def test_the_preview_names_the_clients_the_change_would_make_invalid(manager_cli
 
 def test_a_value_out_of_bounds_is_a_form_error(manager_client, three):
     page = text(preview(manager_client, [1], max_history_conversations=101))
-    assert "menor o igual a 100" in page
+    assert "Entre 0 y 100 conversaciones." in page
+    assert "quedaría inválido" not in page
     assert 'id="bulk-confirm"' not in page
 
 

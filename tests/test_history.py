@@ -7,7 +7,7 @@ from clients.history import history_entries
 from clients.models import Client
 
 from .factories import ClientFactory, form_data
-from .html import shows
+from .html import form_values, shows
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +122,94 @@ def test_a_client_without_recorded_history_says_so(manager_client):
     ClientFactory(code=700).history.all().delete()
     html = manager_client.get(HISTORY_URL).content.decode()
     assert "No hay cambios registrados." in html
+
+
+# --- Restaurar: a past entry fills the edit form ------------------------------
+
+
+def restore_url(history_id):
+    return f"/administracion/clientes/700/editar/?restaurar={history_id}"
+
+
+@pytest.fixture
+def renamed(manager_client, created_on_the_web):
+    """Client 700, created as Telefónica, then renamed and deactivated."""
+    edit(manager_client, name="Ñandú Internacional", status="inactive", sla_low_seconds="90")
+    return created_on_the_web
+
+
+def test_past_entries_have_restore_and_the_current_one_not(manager_client, renamed):
+    newest, creation = history_entries(renamed)
+    html = manager_client.get(HISTORY_URL).content.decode()
+    assert f'href="{restore_url(creation.record.history_id)}"' in html
+    assert f"restaurar={newest.record.history_id}" not in html
+    assert html.count("restaurar=") == 1
+    assert "Restaurar" in html
+
+
+def test_restore_opens_the_edit_form_with_the_past_values(manager_client, renamed):
+    creation = history_entries(renamed)[-1]
+    response = manager_client.get(restore_url(creation.record.history_id))
+    values = form_values(response.content.decode())
+    assert values["name"] == "Telefónica"
+    assert values["sla_low_seconds"] == "60"
+    assert values["status"] == "active"
+    # The version check is against the client as it is now.
+    assert values["version"] == str(Client.objects.get(code=700).version)
+    assert "Revise los valores y pulse Guardar para restaurarlos." in response.content.decode()
+    # Nothing is written until Guardar.
+    assert Client.objects.get(code=700).name == "Ñandú Internacional"
+
+
+def test_saving_the_restored_form_restores_and_records_it(manager_client, manager, renamed):
+    creation = history_entries(renamed)[-1]
+    url = restore_url(creation.record.history_id)
+    values = form_values(manager_client.get(url).content.decode())
+    response = manager_client.post(url, values)
+    assert response.status_code == 302
+    client = Client.objects.get(code=700)
+    assert (client.name, client.sla_low_seconds, client.status) == ("Telefónica", 60, "active")
+    newest = history_entries(client)[0]
+    assert newest.record.history_user == manager
+    assert ("Nombre", "Ñandú Internacional", "Telefónica") in [
+        (c.label, c.old, c.new) for c in newest.changes
+    ]
+
+
+def test_restoring_over_a_change_made_meanwhile_is_refused(manager_client, renamed):
+    creation = history_entries(renamed)[-1]
+    url = restore_url(creation.record.history_id)
+    values = form_values(manager_client.get(url).content.decode())
+    someone_else = Client.objects.get(code=700)
+    someone_else.name = "Otro cambio"
+    someone_else.save()
+    response = manager_client.post(url, values)
+    assert response.status_code == 200
+    assert "Otro usuario modificó este cliente; revise los cambios." in response.content.decode()
+    assert Client.objects.get(code=700).name == "Otro cambio"
+
+
+@pytest.mark.parametrize("history_id", ["abc", "", "-1", "99999999999999999999", "1.5"])
+def test_restoring_a_version_that_is_not_a_number_says_so(manager_client, renamed, history_id):
+    response = manager_client.get(restore_url(history_id))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "No se encontró esa versión anterior de este cliente" in html
+    assert form_values(html)["name"] == "Ñandú Internacional"
+
+
+def test_restoring_an_entry_of_another_client_says_so(manager_client, renamed):
+    other = ClientFactory(code=701, name="Otro cliente")
+    other_entry = history_entries(other)[0].record.history_id
+    response = manager_client.get(restore_url(other_entry))
+    html = response.content.decode()
+    assert "No se encontró esa versión anterior de este cliente" in html
+    assert form_values(html)["name"] == "Ñandú Internacional"
+    assert manager_client.get(restore_url(10**6)).status_code == 200
+
+
+def test_restore_needs_change_permission(client, make_user, renamed):
+    creation = history_entries(renamed)[-1]
+    client.force_login(make_user("view_client"))
+    assert "restaurar=" not in client.get(HISTORY_URL).content.decode()
+    assert client.get(restore_url(creation.record.history_id)).status_code == 403

@@ -44,7 +44,7 @@ def test_clients_created_before_history_existed_start_their_history(django_user_
 
 @pytest.mark.django_db(transaction=True)
 def test_clients_stored_before_the_sort_key_sort_in_spanish_order_and_keep_their_triggers():
-    before = ("clients", "0011_range_messages")
+    before = ("clients", "0012_pending_import")
     executor = MigrationExecutor(connection)
     executor.migrate([before])
     old_model = executor.loader.project_state([before]).apps.get_model("clients", "Client")

@@ -50,6 +50,7 @@ def clients(db):
         "/administracion/clientes/crear/",
         "/administracion/clientes/700/editar/",
         "/administracion/clientes/700/historial/",
+        "/administracion/clientes/700/editar/?restaurar=abc",
     ],
 )
 def test_pages_have_no_accessibility_violations(page, log_in, manager, clients, path):

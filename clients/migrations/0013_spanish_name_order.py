@@ -54,7 +54,7 @@ def create_triggers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clients", "0011_range_messages"),
+        ("clients", "0012_pending_import"),
     ]
 
     operations = [
