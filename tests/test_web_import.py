@@ -354,8 +354,9 @@ def test_a_file_that_is_not_utf8_names_the_file_and_line(manager_client):
         ("c.json", b'[{"code": 1,', "JSON mal formado"),
         ("c.json", b'{"code": 1}', "El archivo JSON debe contener una lista de clientes"),
         ("c.json", b"\x00\xff garbage", "JSON mal formado"),
-        ("c.csv", b"nombre,apellido\nuno,dos\n", "Columnas desconocidas: nombre, apellido."),
+        ("c.csv", b"color,apellido\nuno,dos\n", "Columnas desconocidas: color, apellido."),
         ("c.csv", b"\xff\xfe\x00binary", "no es texto UTF-8"),
+        ("c.xlsx", b"code,name\n1,Uno\n", "no es un libro de Excel (.xlsx) legible"),
     ],
 )
 def test_garbage_gets_a_clear_message(manager_client, name, content, message):
