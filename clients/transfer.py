@@ -365,8 +365,9 @@ def read_xlsx(source):
     header = [cell_value(cell) for cell in next(rows, ())]
     while header and header[-1] == "":
         header.pop()
-    header = [header_field(str(cell)) for cell in header]
-    check_columns(header)
+    # A column without a header may stay, as long as it stays empty (xlsx_rows).
+    header = [header_field(str(cell)) if cell != "" else "" for cell in header]
+    check_columns([name for name in header if name])
     return xlsx_rows(rows, header)
 
 
@@ -387,14 +388,26 @@ def xlsx_rows(rows, header):
     width = len(header)
     for number, cells in enumerate(rows, start=2):
         values = [cell_value(cell) for cell in cells]
-        beyond = next((i for i, value in enumerate(values[width:], width) if value != ""), None)
-        if beyond is not None:
+        unnamed = next(
+            (
+                index
+                for index, value in enumerate(values)
+                if value != "" and (index >= width or not header[index])
+            ),
+            None,
+        )
+        if unnamed is not None:
             message = _("Row %(row)s has a value in column %(column)s, which has no header.")
-            raise UnreadableFile(message % {"row": number, "column": get_column_letter(beyond + 1)})
+            raise UnreadableFile(
+                message % {"row": number, "column": get_column_letter(unnamed + 1)}
+            )
         values = values[:width] + [""] * (width - len(values))
         if all(value == "" for value in values):  # Rows left empty, at the end or between.
             continue
-        yield number, present(zip(header, values, strict=True))
+        yield (
+            number,
+            present((name, value) for name, value in zip(header, values, strict=True) if name),
+        )
 
 
 def cell_value(value):

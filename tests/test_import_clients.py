@@ -443,6 +443,13 @@ def test_an_excel_workbook_with_the_spanish_headers_imports(tmp_path):
     assert Client.objects.get(code=1).max_inactivity_seconds == 300
 
 
+def test_an_empty_column_without_a_header_is_ignored(tmp_path):
+    header = [*XLSX_HEADER[:2], None, *XLSX_HEADER[2:]]
+    path = xlsx_file(tmp_path, [7, "Éxito", None, 20, 60, 10, 3, 300, "Activo"], header=header)
+    assert run("import_clients", path)[0] == 0
+    assert stored() == [(7, "Éxito", "active")]
+
+
 def test_an_excel_workbook_may_name_its_columns_by_field_name(tmp_path):
     path = xlsx_file(tmp_path, [7, "Éxito", 20, 60, 10, 3, 300, "active"], header=HEADER.split(","))
     assert run("import_clients", path)[0] == 0
@@ -503,6 +510,13 @@ def test_excel_values_beyond_the_header_or_unknown_headers_are_unreadable(tmp_pa
     assert (status, err) == (
         2,
         "La fila 2 tiene un valor en la columna I, que no tiene encabezado.",
+    )
+    header = [XLSX_HEADER[0], None, *XLSX_HEADER[1:]]
+    gap = xlsx_file(tmp_path, [1, "nota", "Uno", 20, 60, 10, 3, 300], header=header, name="g.xlsx")
+    status, _, err = run("import_clients", gap)
+    assert (status, err) == (
+        2,
+        "La fila 2 tiene un valor en la columna B, que no tiene encabezado.",
     )
     unknown = xlsx_file(tmp_path, [1], header=[*XLSX_HEADER, "Color"], name="unknown.xlsx")
     status, _, err = run("import_clients", unknown)
