@@ -14,12 +14,13 @@ from . import bulk_edit
 from .batches import UndoRefused, batch_changes, undo
 from .forms import BulkEditForm
 from .models import Batch
+from .pagination import ForgivingPaginationMixin
 
 #: Clients shown per page of a batch.
 CHANGES_PER_PAGE = 50
 
 
-class BatchListView(PermissionRequiredMixin, ListView):
+class BatchListView(PermissionRequiredMixin, ForgivingPaginationMixin, ListView):
     """Lotes: newest first, 25 a page."""
 
     permission_required = "clients.view_client"
@@ -29,17 +30,6 @@ class BatchListView(PermissionRequiredMixin, ListView):
 
     def get_queryset(self):
         return Batch.objects.select_related("created_by", "undoes", "undone_by")
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        page = context["page_obj"]
-        context["page_range"] = page.paginator.get_elided_page_range(page.number, on_each_side=2)
-        return context
 
 
 class BatchChanges:

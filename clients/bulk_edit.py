@@ -28,14 +28,7 @@ from .history import Change, label, shown_value
 from .models import CLIENT_FIELDS, Batch, Client, ClientChangedError
 
 #: The settings a bulk edit may change (never the code or the name).
-EDITABLE_FIELDS = (
-    "sla_optimal_seconds",
-    "sla_low_seconds",
-    "max_history_conversations",
-    "inactivity_alert_attempts",
-    "max_inactivity_seconds",
-    "status",
-)
+EDITABLE_FIELDS = tuple(name for name in CLIENT_FIELDS if name not in ("code", "name"))
 #: Clients one bulk edit may select.
 MAX_SELECTED = 1_000
 

@@ -32,3 +32,20 @@ class CappedCountPaginator(Paginator):
     @property
     def count_is_capped(self):
         return self._rows_counted > self.count_limit
+
+
+class ForgivingPaginationMixin:
+    """For a ``ListView``: a page out of range shows the last page (and a page
+    that is not a number, the first) instead of a 404; the template gets the
+    elided ``page_range`` that ``includes/pagination.html`` shows."""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        page_range = page.paginator.get_elided_page_range(page.number, on_each_side=2)
+        return {**context, "page_range": page_range}

@@ -24,7 +24,7 @@ from .filters import ClientFilter
 from .forms import ClientForm, ClientUpdateForm, ImportForm
 from .history import UnknownVersion, history_entries, restored_values, shown_values
 from .models import CODE_IN_USE_MESSAGE, STALE_ERROR, Client, ClientChangedError, PendingImport
-from .pagination import CappedCountPaginator
+from .pagination import CappedCountPaginator, ForgivingPaginationMixin
 from .transfer import XLSX_CONTENT_TYPE, UnreadableFile, csv_lines, write_xlsx
 
 RETURN_FIELD = "next"
@@ -32,7 +32,7 @@ RETURN_FIELD = "next"
 RESTORE_PARAMETER = "restaurar"
 
 
-class ClientListView(PermissionRequiredMixin, FilterView):
+class ClientListView(PermissionRequiredMixin, ForgivingPaginationMixin, FilterView):
     """The table, its query form, sorting and pages of 25.
 
     Rendered with a plain template loop over the clients, each row's cells
@@ -53,23 +53,13 @@ class ClientListView(PermissionRequiredMixin, FilterView):
     def get_paginator(self, *args, **kwargs):
         return super().get_paginator(*args, count_limit=self.filterset.count_limit(), **kwargs)
 
-    def paginate_queryset(self, queryset, page_size):
-        """Like ListView's, but a page out of range shows the last page (and a
-        page that is not a number, the first) instead of a 404."""
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
-
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        page = context["page_obj"]
-        return {
-            **context,
-            "headers": list(columns.headers(self.request.GET.get("sort"))),
+        return super().get_context_data(
+            headers=list(columns.headers(self.request.GET.get("sort"))),
             # Nothing found by a query is not the same as no clients at all.
-            "is_query": any(self.request.GET.get(name) for name in self.filterset.form.fields),
-            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
-        }
+            is_query=any(self.request.GET.get(name) for name in self.filterset.form.fields),
+            **kwargs,
+        )
 
 
 class ClientExportView(PermissionRequiredMixin, FilterView):
