@@ -72,7 +72,9 @@ def test_a_bad_file_gets_a_message_next_to_the_field(page, log_in, manager):
         {"name": "ventas.csv", "mimeType": "text/csv", "buffer": "Ñandú".encode("latin-1")}
     )
     page.get_by_role("button", name="Vista previa").click()
-    expect(page.get_by_text("ventas.csv no es texto UTF-8 (línea 1)")).to_be_visible()
+    expect(
+        page.locator(".invalid-feedback", has_text="ventas.csv no es texto UTF-8 (línea 1)")
+    ).to_be_visible()
     assert_accessible(page)
 
 
