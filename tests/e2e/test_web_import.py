@@ -72,9 +72,12 @@ def test_a_bad_file_gets_a_message_next_to_the_field(page, log_in, manager):
         {"name": "ventas.csv", "mimeType": "text/csv", "buffer": "Ñandú".encode("latin-1")}
     )
     page.get_by_role("button", name="Vista previa").click()
-    expect(
-        page.locator(".invalid-feedback", has_text="ventas.csv no es texto UTF-8 (línea 1)")
-    ).to_be_visible()
+    message = "ventas.csv no es texto UTF-8 (línea 1); guárdelo como UTF-8."
+    # Beside the field, and in the summary at the top, which links to it.
+    expect(page.get_by_text(message, exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name=f"Archivo: {message}")).to_have_attribute(
+        "href", "#id_file"
+    )
     assert_accessible(page)
 
 
