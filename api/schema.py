@@ -11,8 +11,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 
 from clients.models import BOUNDS
-
-from .serializers import ChangeFeedSerializer, ClientSerializer
+from clients.serializers import ChangeFeedSerializer, ClientSerializer
 
 PROBLEM = inline_serializer("Problem", {"detail": serializers.CharField()})
 FIELD_ERRORS = {

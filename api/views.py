@@ -15,10 +15,10 @@ from rest_framework.viewsets import ReadOnlyModelViewSet
 from clients import changes
 from clients.filters import ClientFilter
 from clients.models import Client
+from clients.serializers import ChangeSerializer, ClientSerializer
 
 from .pagination import DEFAULT_LIMIT, CodeKeysetPagination, limit_field, validated
 from .schema import change_feed_schema, client_schema
-from .serializers import ChangeSerializer, ClientSerializer
 
 
 def conditional(request, respond, last_modified, *state):

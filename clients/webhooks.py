@@ -55,6 +55,7 @@ from rest_framework.renderers import JSONRenderer
 from . import changes
 from .migrations._triggers import NOTIFY_CHANNEL
 from .models import Client, WebhookSubscription
+from .serializers import ChangeSerializer
 
 logger = logging.getLogger(__name__)
 
@@ -83,8 +84,6 @@ def setting(name):
 
 def body_of(row):
     """The change's JSON, byte for byte the feed's item (same serializer, same renderer)."""
-    from api.serializers import ChangeSerializer
-
     return JSONRenderer().render(ChangeSerializer(row).data)
 
 

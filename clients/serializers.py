@@ -1,8 +1,12 @@
+"""How a client and a change of it are shown to the platform's services: by
+the read API and its change feed (``api``) and, byte for byte the same, in
+the body of a webhook (``webhooks``)."""
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from clients import changes
-from clients.models import CLIENT_FIELDS, Client
+from . import changes
+from .models import CLIENT_FIELDS, Client
 
 
 class ClientSerializer(serializers.ModelSerializer):
