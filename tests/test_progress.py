@@ -58,10 +58,13 @@ def test_another_process_reads_what_one_wrote(settings):
 # --- The page's polls ---------------------------------------------------------------
 
 
-def test_the_poll_answers_the_tokens_progress_without_the_database(django_assert_num_queries, db):
+def test_the_poll_answers_the_tokens_progress_without_the_database(
+    django_assert_num_queries, manager_client
+):
+    """Not even the session: the polls answer while the import holds the database."""
     progress.Tracker(TOKEN)(progress.CHECK, 1, 2)
     with django_assert_num_queries(0):
-        response = Browser().get(PROGRESS_URL, {"token": TOKEN})
+        response = manager_client.get(PROGRESS_URL, {"token": TOKEN})
     assert response.status_code == 200
     assert response.json() == {"phase": "check", "percent": 50}
     assert "no-cache" in response["Cache-Control"]
