@@ -33,6 +33,24 @@ from import_export import write_source  # bench/ is not a package: the sibling s
 IMPORT_URL = "/administracion/clientes/importar/"
 
 
+#: When the last request's "save" phase began (``--progress``): how long the
+#: database writes after the bar is full.
+SAVE_STARTED = []
+
+
+def watch_phases():
+    from clients import progress
+
+    record = progress.Tracker.__call__
+
+    def watching(tracker, phase, done=1, total=1):
+        if phase == progress.SAVE:
+            SAVE_STARTED.append(time.perf_counter())
+        record(tracker, phase, done, total)
+
+    progress.Tracker.__call__ = watching
+
+
 def timed(label, request):
     wall, cpu = time.perf_counter(), time.process_time()
     response = request()
@@ -60,10 +78,14 @@ def preview_and_confirm(browser, path, update, label, with_progress=False):
     print(f"{'':<4}report: " + ", ".join(f"{n} {pending.report[n]:,}" for n in
           ("created", "updated", "unchanged", "rejected")))  # fmt: skip
     if pending.report["created"] or pending.report["updated"]:
+        SAVE_STARTED.clear()
         confirmed = timed(
             f"{label}: Confirmar",
             lambda: browser.post(f"{IMPORT_URL}{pending.pk}/confirmar/", token()),
         )
+        if SAVE_STARTED:
+            writing = time.perf_counter() - SAVE_STARTED[0]
+            print(f"{'':<4}of which writing, after the bar is full: {writing:.2f} s")
         assert confirmed.status_code == 302, confirmed.content.decode()[:2000]
 
 
@@ -85,6 +107,8 @@ def main():
     from clients.models import Client
 
     setup_test_environment()
+    if with_progress:
+        watch_phases()
     database = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
