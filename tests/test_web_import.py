@@ -354,6 +354,17 @@ def ten_rows():
     return csv_upload(*(row(code, f"Cliente número {code}") for code in range(10, 20)))
 
 
+def test_both_forms_carry_the_progress_field_and_the_polls_url(manager_client):
+    """Filled by the page's script; left empty without JavaScript."""
+    form = manager_client.get(IMPORT_URL).content.decode()
+    upload(manager_client, csv_upload(row(3, "Tres")))
+    preview_page = manager_client.get(f"{IMPORT_URL}{latest_pending().pk}/").content.decode()
+    for html in (form, preview_page):
+        assert '<input type="hidden" name="progress" value="" data-progress-token>' in html
+        assert f'data-progress-url="{PROGRESS_URL}"' in html
+        assert 'aria-label="Progreso de la importación"' in html
+
+
 def test_the_check_reports_its_progress_chunk_by_chunk(manager_client, progress_seen):
     seen, _hooks = progress_seen
     response = manager_client.post(IMPORT_URL, {"file": ten_rows(), "progress": TOKEN})

@@ -162,6 +162,19 @@ def test_the_progress_is_shown_and_accessible(page, log_in, manager):
     assert_accessible(page)
 
 
+@pytest.mark.browser_context(java_script_enabled=False)
+def test_without_javascript_the_import_works_as_before(page, log_in, manager):
+    log_in(manager)
+    page.goto("/administracion/clientes/importar/")
+    page.get_by_label("Archivo").set_input_files(csv_file(row(10), row(11)))
+    page.get_by_role("button", name="Vista previa").click()
+    expect(page.locator("#count-created")).to_have_text("2")
+    expect(page.get_by_role("progressbar")).to_be_hidden()
+    page.get_by_role("button", name="Confirmar").click()
+    expect(page).to_have_url(f"/administracion/lotes/{Batch.objects.get().pk}/")
+    assert Client.objects.count() == 2
+
+
 def test_rejected_rows_are_shown_and_there_is_no_confirm(page, log_in, manager):
     log_in(manager)
     page.goto("/administracion/clientes/importar/")
