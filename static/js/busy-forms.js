@@ -44,7 +44,7 @@
     if (!bar || !text || !words) {
       return;  // Not started yet (the file may still be on its way): the busy message stays.
     }
-    form.querySelector(".busy-spinner")?.classList.toggle("d-none", state.phase !== "save");
+    form.querySelector(".busy-spinner")?.classList.add("d-none");  // The bar says it now.
     bar.classList.remove("d-none");
     if (state.phase === "save") {  // The database does not tell how far it has got.
       bar.removeAttribute("value");
