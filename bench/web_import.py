@@ -1,13 +1,17 @@
 #!/usr/bin/env python
 """Time the import page (Importar): upload + preview, then Confirmar, and print the figures.
 
-    .venv/bin/python bench/web_import.py [--rows 100000]
+    .venv/bin/python bench/web_import.py [--rows 100000] [--progress]
 
 Goes through the whole stack in-process (Django's test client: middleware,
 the multipart upload, the view, the templates), as a browser's request would.
 Three files of ``--rows`` rows: all new clients into an empty table; the same
 file again with "actualizar existentes" (every row unchanged); and every name
 changed (every row an update, the preview listing the first 1,000 changes).
+
+With ``--progress`` each request carries a token, as the page's script sends
+it, so the check and Confirmar record their progress (``clients/progress.py``):
+run it with and without to see what the reporting costs.
 
 Works on a throw-away copy of the database DATABASE_URL names (Django's test
 database, created and dropped here), so no real data is touched.
@@ -18,6 +22,7 @@ import os
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -28,6 +33,24 @@ from import_export import write_source  # bench/ is not a package: the sibling s
 IMPORT_URL = "/administracion/clientes/importar/"
 
 
+#: When the last request's "save" phase began (``--progress``): how long the
+#: database writes after the bar is full.
+SAVE_STARTED = []
+
+
+def watch_phases():
+    from clients import progress
+
+    record = progress.Tracker.__call__
+
+    def watching(tracker, phase, done=1, total=1):
+        if phase == progress.SAVE:
+            SAVE_STARTED.append(time.perf_counter())
+        record(tracker, phase, done, total)
+
+    progress.Tracker.__call__ = watching
+
+
 def timed(label, request):
     wall, cpu = time.perf_counter(), time.process_time()
     response = request()
@@ -36,12 +59,15 @@ def timed(label, request):
     return response
 
 
-def preview_and_confirm(browser, path, update, label):
+def preview_and_confirm(browser, path, update, label, with_progress=False):
     from clients.models import PendingImport
+
+    def token():
+        return {"progress": uuid.uuid4().hex} if with_progress else {}
 
     def upload():
         with open(path, "rb") as file:
-            data = {"file": file, **({"update": "on"} if update else {})}
+            data = {"file": file, **({"update": "on"} if update else {}), **token()}
             return browser.post(IMPORT_URL, data)
 
     response = timed(f"{label}: upload + preview", upload)
@@ -52,17 +78,23 @@ def preview_and_confirm(browser, path, update, label):
     print(f"{'':<4}report: " + ", ".join(f"{n} {pending.report[n]:,}" for n in
           ("created", "updated", "unchanged", "rejected")))  # fmt: skip
     if pending.report["created"] or pending.report["updated"]:
+        SAVE_STARTED.clear()
         confirmed = timed(
             f"{label}: Confirmar",
-            lambda: browser.post(f"{IMPORT_URL}{pending.pk}/confirmar/"),
+            lambda: browser.post(f"{IMPORT_URL}{pending.pk}/confirmar/", token()),
         )
+        if SAVE_STARTED:
+            writing = time.perf_counter() - SAVE_STARTED[0]
+            print(f"{'':<4}of which writing, after the bar is full: {writing:.2f} s")
         assert confirmed.status_code == 302, confirmed.content.decode()[:2000]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
-    rows = parser.parse_args().rows
+    parser.add_argument("--progress", action="store_true", help="record the progress, as pages do")
+    arguments = parser.parse_args()
+    rows, with_progress = arguments.rows, arguments.progress
 
     import django
 
@@ -75,6 +107,8 @@ def main():
     from clients.models import Client
 
     setup_test_environment()
+    if with_progress:
+        watch_phases()
     database = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
@@ -88,12 +122,13 @@ def main():
             size = source.stat().st_size / 2**20
             print(
                 f"{rows:,}-row file ({size:.1f} MiB) on {connection.vendor}, "
-                f"load average {os.getloadavg()[0]:.1f}"
+                f"load average {os.getloadavg()[0]:.1f}, "
+                f"progress {'recorded' if with_progress else 'not recorded'}"
             )
-            preview_and_confirm(browser, source, False, "all new")
+            preview_and_confirm(browser, source, False, "all new", with_progress)
             assert Client.objects.count() == rows
-            preview_and_confirm(browser, source, True, "update, nothing changed")
-            preview_and_confirm(browser, renamed, True, "update, every name changed")
+            preview_and_confirm(browser, source, True, "update, nothing changed", with_progress)
+            preview_and_confirm(browser, renamed, True, "update, every name changed", with_progress)
             assert Client.objects.filter(name__endswith="renombrada").count() == rows
     finally:
         connection.creation.destroy_test_db(database, verbosity=0)

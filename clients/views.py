@@ -7,19 +7,21 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats
+from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.generic import CreateView, DetailView, FormView, UpdateView, View
 from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
-from . import columns, web_import
+from . import columns, progress, web_import
 from .filters import ClientFilter
 from .forms import ClientForm, ClientUpdateForm, ImportForm
 from .history import UnknownVersion, history_entries, restored_values, shown_values
@@ -247,11 +249,24 @@ class ImportView(PermissionRequiredMixin, FormView):
                 upload.name,
                 b"".join(upload.chunks()),
                 form.cleaned_data["update"],
+                progress=progress.Tracker(self.request.POST.get(progress.FIELD)),
             )
         except UnreadableFile as error:
             form.add_error("file", str(error))
             return self.form_invalid(form)
         return redirect("clients:import_preview", pending.pk)
+
+
+@method_decorator(never_cache, name="dispatch")
+class ImportProgressView(View):
+    """How far the import's check or Confirmar has got, for its page's polls:
+    ``{"phase": …, "percent": …}``, or a null phase before it starts. No login
+    or database: the token is the key (see ``clients/progress.py``)."""
+
+    http_method_names = ["get"]
+
+    def get(self, request):
+        return JsonResponse(progress.read(request.GET.get("token")) or {"phase": None})
 
 
 class PendingImportMixin(PermissionRequiredMixin, SingleObjectMixin):
@@ -285,7 +300,9 @@ class ImportConfirmView(PendingImportMixin, View):
                 _("Nothing to import: every client in the file is already as the file says.")
             )
         try:
-            writer = web_import.confirm(pending, request.user)
+            writer = web_import.confirm(
+                pending, request.user, progress=progress.Tracker(request.POST.get(progress.FIELD))
+            )
         except web_import.AlreadyApplied:
             messages.info(request, _("This import was already applied."))
             pending.refresh_from_db(fields=["batch"])

@@ -32,6 +32,7 @@ from .models import (
     PendingImport,
     latest_history_id,
 )
+from .progress import CHECK, IMPORT, SAVE
 from .transfer import RowsFile, UnreadableFile, format_of
 
 #: How long an uploaded file waits for its Confirmar.
@@ -113,11 +114,12 @@ class PreviewReport:
             )
 
 
-def preview(user, file_name, content, update):
+def preview(user, file_name, content, update, progress=None):
     """Judge an uploaded file without writing any client, and keep it for Confirmar.
 
     Returns the saved ``PendingImport``, its ``report`` holding the counts and
     lists; raises ``UnreadableFile`` when the file cannot be read as clients.
+    ``progress`` (a ``progress.Tracker``) hears how much of the file is read.
     """
     # Taken before any row is read: a change from here on is one the preview may have missed.
     seen = latest_history_id()
@@ -126,6 +128,8 @@ def preview(user, file_name, content, update):
         update=update, on_update=report.add_update, on_rejections=report.add_rejections
     )
     with rows_of(content, file_name) as rows:
+        if progress:
+            job.on_progress = lambda: progress(CHECK, rows.position, rows.size)
         job.run(rows)
     counts = {name: getattr(job, name) for name in ("created", "updated", "unchanged", "rejected")}
     if not any(counts.values()):
@@ -145,14 +149,15 @@ def preview(user, file_name, content, update):
     )
 
 
-def confirm(pending, user):
+def confirm(pending, user, progress=None):
     """Apply ``pending`` as its preview showed it, all or nothing.
 
     Returns the ``BulkWriter`` that wrote it, with its ``batch`` (kind web
     import, described by the file's name). Raises ``AlreadyApplied`` on a
     second Confirmar, and ``ImportRefused`` when nothing was applied: the
     preview expired, or a client of the file changed since the preview (named),
-    or the database refused a row.
+    or the database refused a row. ``progress`` (a ``progress.Tracker``)
+    hears how much of the file is read and staged, then that it is being saved.
     """
     if pending.applied_at:
         raise AlreadyApplied
@@ -171,6 +176,8 @@ def confirm(pending, user):
                 user, kind=Batch.Kind.WEB_IMPORT, description=pending.file_name[:200]
             )
             with rows_of(bytes(content), pending.file_name) as rows, writer:
+                if progress:
+                    job.on_progress = lambda: progress(IMPORT, rows.position, rows.size)
                 job.run(rows, writer)
                 changed, more = changed_since(pending.seen_history_id, job.codes)
                 if changed:
@@ -186,6 +193,8 @@ def confirm(pending, user):
                     raise ImportRefused(
                         _("Nothing was imported: the file no longer passes the checks.")
                     )
+                if progress:
+                    progress(SAVE)
                 writer.apply()
             PendingImport.objects.filter(pk=pending.pk).update(content=b"", batch=writer.batch)
     except ClientChangedError:

@@ -7,6 +7,7 @@ with them.
 """
 
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -204,6 +205,21 @@ TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
 if TRUSTED_PROXY_COUNT < 1:  # 0 would trust the left-most entry, which the client writes
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 1 or more.")
 AXES_CLIENT_IP_CALLABLE = "config.login_throttle.client_ip"
+
+# The default cache stays per process. "progress" holds how far a web import has
+# got (clients/progress.py): written by the worker that runs it, read by whichever
+# worker answers the page's polls, so in files every process of the host reads.
+# With several hosts, point it at a shared cache (Redis, memcached).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "progress": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get(
+            "PROGRESS_CACHE_DIR", str(Path(tempfile.gettempdir()) / "clientes-progress")
+        ),
+        "OPTIONS": {"MAX_ENTRIES": 1_000},
+    },
+}
 
 # Content-Security-Policy: only this site's own files; no inline scripts or styles.
 CONTENT_SECURITY_POLICY = {

@@ -13,7 +13,7 @@ from django.test import Client as Browser
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from clients import web_import
+from clients import progress, web_import
 from clients.history import history_entries
 from clients.models import Batch, Client, PendingImport
 
@@ -315,6 +315,114 @@ def test_updating_existing_clients_needs_change_permission(client, make_user, ex
     pending = web_import.preview(user, "c.csv", csv_upload(row(1, "Otro")).read(), update=True)
     assert client.post(confirm_url(pending)).status_code == 403
     assert Client.objects.get(code=1).name == "Telefónica"
+
+
+# --- Progress -----------------------------------------------------------------------
+
+TOKEN = "feedc0de" * 4
+PROGRESS_URL = f"{IMPORT_URL}progreso/"
+
+
+@pytest.fixture
+def progress_seen(monkeypatch, settings, tmp_path):
+    """Every progress the requests record, in order: what the page's polls may see.
+    Chunks of two rows, so that a small file is read in several."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "progress": {**settings.CACHES["progress"], "LOCATION": str(tmp_path / "progress")},
+    }
+    monkeypatch.setattr("clients.importing.CHUNK_SIZE", 2)
+    seen, record = [], progress.Tracker.__call__
+
+    def recording(tracker, phase, done=1, total=1):
+        record(tracker, phase, done, total)
+        if tracker.key and (not seen or seen[-1] != tracker.last):
+            seen.append(dict(tracker.last))
+            for hook in seen_hooks:
+                hook(tracker.last)
+
+    seen_hooks = []  # called with each new progress, to act in the middle of the work
+    monkeypatch.setattr(progress.Tracker, "__call__", recording)
+    return seen, seen_hooks
+
+
+def percents(seen, phase):
+    return [state["percent"] for state in seen if state["phase"] == phase]
+
+
+def ten_rows():
+    return csv_upload(*(row(code, f"Cliente número {code}") for code in range(10, 20)))
+
+
+def test_both_forms_carry_the_progress_field_and_the_polls_url(manager_client):
+    """Filled by the page's script; left empty without JavaScript."""
+    form = manager_client.get(IMPORT_URL).content.decode()
+    upload(manager_client, csv_upload(row(3, "Tres")))
+    preview_page = manager_client.get(f"{IMPORT_URL}{latest_pending().pk}/").content.decode()
+    for html in (form, preview_page):
+        assert '<input type="hidden" name="progress" value="" data-progress-token>' in html
+        assert f'data-progress-url="{PROGRESS_URL}"' in html
+        assert 'aria-label="Progreso de la importación"' in html
+
+
+def test_the_check_reports_its_progress_chunk_by_chunk(manager_client, progress_seen):
+    seen, _hooks = progress_seen
+    response = manager_client.post(IMPORT_URL, {"file": ten_rows(), "progress": TOKEN})
+    assert response.status_code == 302  # to the preview, as before
+    checked = percents(seen, "check")
+    assert len(checked) == 5  # a line per chunk of two rows
+    assert checked == sorted(checked) and 0 < checked[0] < 50 and checked[-1] == 100
+    assert manager_client.get(PROGRESS_URL, {"token": TOKEN}).json() == {
+        "phase": "check",
+        "percent": 100,
+    }
+
+
+def test_confirm_reports_reading_then_saving_and_lands_on_the_batch(manager_client, progress_seen):
+    seen, _hooks = progress_seen
+    upload(manager_client, ten_rows())
+    response = manager_client.post(confirm_url(latest_pending()), {"progress": TOKEN}, follow=True)
+    imported = percents(seen, "import")
+    assert len(imported) == 5 and imported == sorted(imported) and imported[-1] == 100
+    assert seen[-1] == {"phase": "save", "percent": 100}
+    assert response.redirect_chain == [(Batch.objects.get().get_absolute_url(), 302)]
+    assert "Importación aplicada: 10 clientes creados, 0 actualizados." in response.content.decode()
+    assert Client.objects.count() == 10
+
+
+def test_without_javascript_no_progress_is_recorded(manager_client, progress_seen):
+    seen, _hooks = progress_seen
+    upload(manager_client, ten_rows())
+    assert manager_client.post(confirm_url(latest_pending())).status_code == 302
+    assert seen == []
+    assert Client.objects.count() == 10
+
+
+def test_a_change_found_midway_stops_the_write_and_says_so(manager_client, progress_seen):
+    """Another user changes a client of the file while Confirmar is reading it:
+    nothing is written, the page names the client, and saving never starts."""
+    seen, hooks = progress_seen
+    ClientFactory(code=19, name="Antes")
+    upload(manager_client, ten_rows(), update=True)
+
+    def change_client_19(state):
+        if state["phase"] == "import" and len(percents(seen, "import")) == 1:
+            other = Client.objects.get(code=19)
+            other.name = "Cambiado por otro"
+            other.save()
+
+    hooks.append(change_client_19)
+    response = manager_client.post(confirm_url(latest_pending()), {"progress": TOKEN})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "estos clientes se modificaron después de la vista previa" in html
+    assert "<li>19 · Cambiado por otro</li>" in html
+    assert len(percents(seen, "import")) == 5 and "save" not in [s["phase"] for s in seen]
+    # None of the file's rows was written. (The stand-in for the other user's
+    # change ran in the import's own transaction here, so it went with it.)
+    assert stored() == [(19, "Antes", "active")]
+    assert not Batch.objects.exists()
+    assert latest_pending().applied_at is None
 
 
 # --- Bad uploads --------------------------------------------------------------------

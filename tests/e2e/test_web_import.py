@@ -1,7 +1,12 @@
 """Importar in the browser: upload a file, read the preview, Confirmar."""
 
+import re
+import threading
+
+import pytest
 from playwright.sync_api import expect
 
+from clients import progress
 from clients.models import Batch, Client
 
 from ..commands import HEADER, row
@@ -49,6 +54,131 @@ def test_upload_preview_and_confirm(page, log_in, manager):
         (2, "Ñandú S.A.S."),
         (3, "Telefónica"),
     ]
+
+
+#: Kept in the tab's sessionStorage, which outlives the navigation: each state
+#: of the busy note, as a user would see it. While the form's request runs,
+#: Playwright cannot look at the page (it waits for the navigation), so the
+#: page writes down what it shows, and the test reads it on the next page.
+RECORD_BUSY_NOTES = """
+document.addEventListener("DOMContentLoaded", () => {
+    const note = document.querySelector(".busy-note");
+    if (!note) {
+        return;
+    }
+    const bar = note.querySelector("progress");
+    new MutationObserver(() => {
+        const states = JSON.parse(sessionStorage.getItem("busy-notes") || "[]");
+        states.push({
+            role: note.getAttribute("role"),
+            text: note.textContent.replace(/\\s+/g, " ").trim(),
+            label: bar.getAttribute("aria-label"),
+            shown: bar.getBoundingClientRect().width > 0,
+            value: bar.hasAttribute("value") ? bar.value : null,
+        });
+        sessionStorage.setItem("busy-notes", JSON.stringify(states));
+    }).observe(note, {subtree: true, childList: true, characterData: true, attributes: true});
+});
+"""
+
+
+@pytest.fixture
+def paused(monkeypatch):
+    """Chunks of two rows, and each request waits at its first progress past
+    40 % until the page has been told it twice (so it has shown it)."""
+    monkeypatch.setattr("clients.importing.CHUNK_SIZE", 2)
+    record, read = progress.Tracker.__call__, progress.read
+    told = {"check": threading.Semaphore(0), "import": threading.Semaphore(0)}
+    waited = set()
+
+    def pausing(tracker, phase, done=1, total=1):
+        record(tracker, phase, done, total)
+        if phase in told and phase not in waited and tracker.last["percent"] >= 40:
+            waited.add(phase)
+            for _time in range(2):
+                told[phase].acquire(timeout=10)
+
+    def reading(token):
+        state = read(token)
+        if state and state["phase"] in waited:
+            told[state["phase"]].release()
+        return state
+
+    monkeypatch.setattr(progress.Tracker, "__call__", pausing)
+    monkeypatch.setattr(progress, "read", reading)
+
+
+def busy_notes(page):
+    return page.evaluate("() => JSON.parse(sessionStorage.getItem('busy-notes') || '[]')")
+
+
+def shown_midway(notes, words):
+    """The first state of the note that showed the bar and ``words`` at 40 % or more
+    (later ones may already say 100 %)."""
+    pattern = re.escape(words) + r" [4-9]0 %"
+    midway = [note for note in notes if note["shown"] and re.fullmatch(pattern, note["text"])]
+    assert midway, notes
+    return midway[0]
+
+
+def test_the_check_and_confirm_show_their_progress(page, log_in, manager, paused):
+    page.add_init_script(RECORD_BUSY_NOTES)
+    log_in(manager)
+    page.goto("/administracion/clientes/importar/")
+    page.get_by_label("Archivo").set_input_files(
+        csv_file(*(row(code, f"Cliente número {code}") for code in range(10, 20)))
+    )
+    page.get_by_role("button", name="Vista previa").click()
+    expect(page.get_by_role("heading", name="Vista previa de la importación")).to_be_visible()
+    expect(page.locator("#count-created")).to_have_text("10")
+    midway = shown_midway(busy_notes(page), "Comprobando el archivo…")
+    assert 40 <= midway["value"] < 100
+    assert (midway["role"], midway["label"]) == ("status", "Progreso de la importación")
+
+    page.evaluate("() => sessionStorage.removeItem('busy-notes')")
+    page.get_by_role("button", name="Confirmar").click()
+    expect(
+        page.get_by_text("Importación aplicada: 10 clientes creados, 0 actualizados.")
+    ).to_be_visible()
+    expect(page).to_have_url(f"/administracion/lotes/{Batch.objects.get().pk}/")
+    assert 40 <= shown_midway(busy_notes(page), "Importando…")["value"] < 100
+    assert Client.objects.count() == 10
+
+
+def test_the_progress_is_shown_and_accessible(page, log_in, manager):
+    """The bar and its words as the polls report them, checked by axe; the
+    form is kept from leaving so that the page can be looked at."""
+    log_in(manager)
+    page.goto("/administracion/clientes/importar/")
+    page.get_by_label("Archivo").set_input_files(csv_file(row(10)))
+    page.locator("form[data-progress-url]").evaluate(
+        "form => form.addEventListener('submit', (event) => event.preventDefault())"
+    )
+    page.get_by_role("button", name="Vista previa").click()
+    token = page.locator("input[data-progress-token]").input_value()
+    progress.Tracker(token)(progress.CHECK, 2_345, 10_000)
+    status = page.get_by_role("status").filter(has=page.get_by_role("progressbar"))
+    expect(status).to_have_text("Comprobando el archivo… 20 %")
+    bar = page.get_by_role("progressbar", name="Progreso de la importación")
+    expect(bar).to_have_attribute("value", "23")
+    assert_accessible(page)
+    progress.Tracker(token)(progress.SAVE)
+    expect(status).to_have_text("Escribiendo en la base de datos…")
+    expect(bar).not_to_have_attribute("value", re.compile(".*"))  # indeterminate
+    assert_accessible(page)
+
+
+@pytest.mark.browser_context(java_script_enabled=False)
+def test_without_javascript_the_import_works_as_before(page, log_in, manager):
+    log_in(manager)
+    page.goto("/administracion/clientes/importar/")
+    page.get_by_label("Archivo").set_input_files(csv_file(row(10), row(11)))
+    page.get_by_role("button", name="Vista previa").click()
+    expect(page.locator("#count-created")).to_have_text("2")
+    expect(page.get_by_role("progressbar")).to_be_hidden()
+    page.get_by_role("button", name="Confirmar").click()
+    expect(page).to_have_url(f"/administracion/lotes/{Batch.objects.get().pk}/")
+    assert Client.objects.count() == 2
 
 
 def test_rejected_rows_are_shown_and_there_is_no_confirm(page, log_in, manager):
