@@ -158,7 +158,7 @@ class BulkEditView(PermissionRequiredMixin, View):
         versions = {}
         for code in codes:
             raw = self.request.POST.get(f"version_{code}", "")
-            if raw.isdigit():
+            if raw.isascii() and raw.isdigit():  # "²" is a digit to isdigit(), not to int()
                 versions[code] = int(raw)
         return versions
 

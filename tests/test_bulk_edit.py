@@ -247,6 +247,7 @@ def test_a_client_made_invalid_since_the_preview_stops_everything(manager_client
     [
         {"version_1": "5"},  # a version the preview did not show
         {"version_1": "x"},
+        {"version_1": "²"},  # a digit to str.isdigit(), not to int(): was a 500
         {"sla_low_seconds": "300"},  # another value
         {"sla_low_seconds": "abc"},  # not a value at all
         {"max_history_conversations": "101"},
