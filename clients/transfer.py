@@ -361,6 +361,10 @@ def read_xlsx(source):
     )
     if not hasattr(sheet, "iter_rows"):
         raise UnreadableFile(_("%(path)s has no sheet of clients.") % {"path": source.path})
+    # The size a sheet declares is not trusted: openpyxl would pad every row, and
+    # every missing row, to it (A1:XFD1048576 made 16,384 empty cells a row of a
+    # 5 KB file). Without it a row is as wide as its last cell, a missing one empty.
+    sheet.reset_dimensions()
     rows = guarded(sheet.iter_rows(values_only=True), source)
     header = [cell_value(cell) for cell in next(rows, ())]
     while header and header[-1] == "":
@@ -387,15 +391,13 @@ def not_a_workbook(source, error):
 def xlsx_rows(rows, header):
     width = len(header)
     for number, cells in enumerate(rows, start=2):
-        values = [cell_value(cell) for cell in cells]
+        values = [cell_value(cell) for cell in cells[:width]]
         unnamed = next(
-            (
-                index
-                for index, value in enumerate(values)
-                if value != "" and (index >= width or not header[index])
-            ),
+            (index for index, value in enumerate(values) if value != "" and not header[index]),
             None,
         )
+        if unnamed is None:
+            unnamed = first_beyond(cells, width)
         if unnamed is not None:
             message = _("Row %(row)s has a value in column %(column)s, which has no header.")
             raise UnreadableFile(
@@ -408,6 +410,17 @@ def xlsx_rows(rows, header):
             number,
             present((name, value) for name, value in zip(header, values, strict=True) if name),
         )
+
+
+def first_beyond(cells, width):
+    """The index of the first cell after ``width`` that holds a value, or None.
+
+    A row may reach column XFD (16,384 cells) in a file of a few bytes a row:
+    its distinct values are looked at, not each cell.
+    """
+    beyond = cells[width:]
+    filled = [value for value in set(beyond) if cell_value(value) != ""]
+    return min((beyond.index(value) + width for value in filled), default=None)
 
 
 def cell_value(value):

@@ -1,5 +1,6 @@
 """``manage.py import_clients`` as an operator uses it."""
 
+import re
 import zipfile
 
 import pytest
@@ -8,7 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import translation
 
-from clients import writing
+from clients import transfer, writing
 from clients.bulk import BulkWriter
 from clients.history import history_entries
 from clients.management.commands.import_clients import PROGRESS_MIN_BYTES
@@ -522,6 +523,70 @@ def test_excel_values_beyond_the_header_or_unknown_headers_are_unreadable(tmp_pa
     status, _, err = run("import_clients", unknown)
     assert status == 2
     assert err.startswith("Columnas desconocidas: Color.")
+
+
+def rewritten_sheet(path, change):
+    """``path`` with its sheet's XML passed through ``change``, as a hand-made file may be."""
+    with zipfile.ZipFile(path) as original:
+        parts = {item: original.read(item) for item in original.namelist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item, data in parts.items():
+            if item.startswith("xl/worksheets/sheet"):
+                data = change(data.decode()).encode()
+            archive.writestr(item, data)
+    return path
+
+
+def test_an_excel_sheet_that_claims_to_be_huge_is_read_as_the_cells_it_holds(tmp_path, monkeypatch):
+    """A 5 KB workbook whose sheet declares A1:XFD1048576 and holds a cell in row
+    200,000 took four minutes to read: openpyxl filled every missing row with
+    16,384 empty cells, and each was looked at."""
+    path = rewritten_sheet(
+        xlsx_file(tmp_path, [1, "Uno", 20, 60, 10, 3, 300, "Activo"]),
+        lambda xml: re.sub(
+            r'<dimension ref="[^"]*" ?/>', '<dimension ref="A1:XFD1048576"/>', xml
+        ).replace("</sheetData>", '<row r="300"><c r="A300" t="n"><v>2</v></c></row></sheetData>'),
+    )
+    looked_at = []
+    real_cell_value = transfer.cell_value
+    monkeypatch.setattr(
+        transfer, "cell_value", lambda value: looked_at.append(value) or real_cell_value(value)
+    )
+    with RowsFile(path, "xlsx") as rows:
+        found = [(number, values.get("code")) for number, values in rows]
+    assert found == [(2, 1), (300, 2)]
+    assert len(looked_at) < 100
+
+
+def test_excel_rows_that_reach_the_last_column_are_not_read_cell_by_cell(tmp_path, monkeypatch):
+    """A blank cell in column XFD made each row 16,384 cells, each looked at (1 ms a row)."""
+    blank_far_right = "".join(
+        f'<row r="{n}"><c r="XFD{n}" t="inlineStr"><is><t> </t></is></c></row>'
+        for n in range(3, 50)
+    )
+    path = rewritten_sheet(
+        xlsx_file(tmp_path, [1, "Uno", 20, 60, 10, 3, 300, "Activo"]),
+        lambda xml: xml.replace("</sheetData>", blank_far_right + "</sheetData>"),
+    )
+    looked_at = []
+    real_cell_value = transfer.cell_value
+    monkeypatch.setattr(
+        transfer, "cell_value", lambda value: looked_at.append(value) or real_cell_value(value)
+    )
+    with RowsFile(path, "xlsx") as rows:
+        assert [number for number, _values in rows] == [2]
+    assert len(looked_at) < 1_000
+    noted = rewritten_sheet(
+        path,
+        lambda xml: xml.replace(
+            '<c r="XFD9" t="inlineStr"><is><t> </t>', '<c r="XFD9" t="inlineStr"><is><t>nota</t>'
+        ),
+    )
+    status, _, err = run("import_clients", noted)
+    assert (status, err) == (
+        2,
+        "La fila 9 tiene un valor en la columna XFD, que no tiene encabezado.",
+    )
 
 
 def test_reading_an_excel_file_moves_through_its_bytes_for_the_progress_bar(tmp_path):
