@@ -12,10 +12,10 @@ import json
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cache
-from itertools import chain
 from pathlib import Path
 
 import ijson
+import ijson.common
 import openpyxl
 from django.conf import settings
 from django.utils import translation
@@ -317,19 +317,63 @@ def csv_rows(reader, header):
 
 def read_json(source):
     """The items of a JSON list, parsed one at a time (ijson)."""
-    events = ijson.parse(source.file)
+    events = depth_guarded(ijson.basic_parse(source.file))
     try:
         first = next(events, None)
     except ijson.JSONError as error:
         raise malformed_json(error) from error
-    if first is None or first[1] != "start_array":
+    if first is None or first[0] != "start_array":
         raise UnreadableFile(_("The JSON file must hold a list of clients, one object each."))
-    return json_rows(chain([first], events))
+    return json_rows(events)
+
+
+#: Levels of nesting a clients file may use: the list, its objects, and room for a
+#: value that is wrongly a list or an object (rejected like any wrong value).
+JSON_MAX_DEPTH = 20
+
+
+def depth_guarded(events):
+    """ijson's plain events, refused beyond ``JSON_MAX_DEPTH`` levels (ijson's
+    prefixed events keep each level's path: memory grew with the square of the
+    depth, 1 GB for 20 KB of "[")."""
+    depth = 0
+    for event, value in events:
+        if event in ("start_array", "start_map"):
+            depth += 1
+            if depth > JSON_MAX_DEPTH:
+                raise UnreadableFile(
+                    _("Malformed JSON: nested more than %(depth)s levels deep.")
+                    % {"depth": JSON_MAX_DEPTH}
+                )
+        elif event in ("end_array", "end_map"):
+            depth -= 1
+        yield event, value
+
+
+def json_items(events):
+    """The values of the list whose ``start_array`` was read, one at a time."""
+    builder, depth = None, 0
+    for event, value in events:
+        if depth == 0 and event == "end_array":
+            for _rest in events:  # The parser refuses anything after the list.
+                pass
+            return
+        if builder is None:
+            builder = ijson.common.ObjectBuilder()
+        builder.event(event, value)
+        if event in ("start_array", "start_map"):
+            depth += 1
+        elif event in ("end_array", "end_map"):
+            depth -= 1
+        if depth == 0:
+            yield builder.value
+            builder = None
+    raise ijson.IncompleteJSONError("premature EOF")
 
 
 def json_rows(events):
     try:
-        for number, item in enumerate(ijson.items(events, "item"), start=1):
+        for number, item in enumerate(json_items(events), start=1):
             if not isinstance(item, dict):
                 message = _("Item %(row)s of the list is not an object.")
                 raise UnreadableFile(message % {"row": number})

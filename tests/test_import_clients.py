@@ -1,6 +1,7 @@
 """``manage.py import_clients`` as an operator uses it."""
 
 import re
+import tracemalloc
 import zipfile
 
 import pytest
@@ -146,6 +147,22 @@ def test_json_numbers_with_a_fraction_or_booleans_are_refused_not_rounded(tmp_pa
     assert f"Fila 1, columna sla_optimal_seconds: {whole_number}" in out
     assert f"Fila 1, columna max_history_conversations: {whole_number}" in out
     assert "Fila 1, columna inactivity_alert_attempts: Este campo no puede ser nulo." in out
+    assert stored() == []
+
+
+@pytest.mark.parametrize("content", [b"[" * 5_000 + b"]" * 5_000, b"[" * 5_000])
+def test_json_nested_deeper_than_a_client_is_refused_before_it_fills_memory(tmp_path, content):
+    """Each level kept a copy of its path ("item.item.item…"): 5 KB of "[" took
+    130 MB, 100 KB had the web import's worker killed for lack of memory."""
+    path = tmp_path / "deep.json"
+    path.write_bytes(content)
+    tracemalloc.start()
+    status, out, err = run("import_clients", path)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert (status, out) == (2, "")
+    assert err == "JSON mal formado: anidado en más de 20 niveles."
+    assert peak < 10 * 1024 * 1024
     assert stored() == []
 
 
