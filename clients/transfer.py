@@ -290,11 +290,20 @@ class RowsFile:
 def read_csv(source):
     lines = source.text_lines()
     header_line = next(lines, "")
+    if "\r" in header_line.rstrip("\r\n"):  # Read by "\n": CR-only files are one line.
+        raise UnreadableFile(
+            _(
+                "The file's lines end in a carriage return alone (CR); save it as CSV UTF-8 "
+                "with ordinary line breaks."
+            )
+        )
     # Column names and labels contain neither delimiter, so the header tells which one is used.
     delimiter = next((d for d in CSV_DELIMITERS if d in header_line), CSV_DELIMITERS[0])
-    header = [
-        header_field(name) for name in next(csv.reader([header_line], delimiter=delimiter), [])
-    ]
+    try:
+        cells = next(csv.reader([header_line], delimiter=delimiter), [])
+    except csv.Error as error:  # A cell past the csv module's field limit, say.
+        raise UnreadableFile(_("Malformed CSV: %(error)s") % {"error": error}) from error
+    header = [header_field(name) for name in cells]
     check_columns(header)
     return csv_rows(csv.reader(lines, delimiter=delimiter), header)
 

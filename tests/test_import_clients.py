@@ -330,6 +330,17 @@ def test_update_of_unchanged_rows_writes_nothing(tmp_path):
             (HEADER + "\n1,Uno,20,60\n").encode(),
             "La fila 2 tiene 4 valores, pero el encabezado tiene 8 columnas.",
         ),
+        (
+            "mac.csv",  # Lines ended by CR alone (old Mac spreadsheets): was a traceback.
+            f"{HEADER}\r{row(1, 'Uno')}\r".encode(),
+            "Las líneas del archivo terminan solo en un retorno de carro (CR); "
+            "guárdelo como CSV UTF-8 con saltos de línea normales.",
+        ),
+        (
+            "huge_header.csv",  # A header cell past the csv module's limit: was a traceback.
+            b"code," + b"x" * 200_000 + b"\n",
+            "CSV mal formado: field larger than field limit (131072)",
+        ),
         ("bad.json", b'[{"code": 1,}]', "JSON mal formado: parse error: invalid object key"),
         ("object.json", b'{"code": 1}', "El archivo JSON debe contener una lista de clientes"),
         ("scalars.json", b"[1, 2]", "El elemento 1 de la lista no es un objeto."),
