@@ -84,12 +84,26 @@ class BatchUndoView(PermissionRequiredMixin, View):
         except UndoRefused as refusal:
             messages.error(request, str(refusal))
             return redirect(batch)
-        message = ngettext(
-            "Batch %(batch)s undone: %(count)s client restored.",
-            "Batch %(batch)s undone: %(count)s clients restored.",
-            undo_batch.client_count,
-        )
-        messages.success(request, message % {"batch": batch.pk, "count": undo_batch.client_count})
+        restored = undo_batch.client_count - undo_batch.deactivated
+        if restored:
+            message = ngettext(
+                "Batch %(batch)s undone: %(count)s client restored.",
+                "Batch %(batch)s undone: %(count)s clients restored.",
+                restored,
+            )
+            messages.success(request, message % {"batch": batch.pk, "count": restored})
+        else:
+            messages.success(request, _("Batch %(batch)s undone.") % {"batch": batch.pk})
+        if undo_batch.deactivated:
+            # Not restored: they had no values before the batch, and are never deleted.
+            message = ngettext(
+                "%(count)s client the batch had created was deactivated: "
+                "clients are never deleted.",
+                "%(count)s clients the batch had created were deactivated: "
+                "clients are never deleted.",
+                undo_batch.deactivated,
+            )
+            messages.success(request, message % {"count": undo_batch.deactivated})
         return redirect(undo_batch)
 
 
