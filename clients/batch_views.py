@@ -134,7 +134,7 @@ class BulkEditView(PermissionRequiredMixin, View):
         values = form.new_values()
         if step == "confirm":
             try:
-                preview = bulk_edit.Preview.unsign(request.POST.get("preview", ""))
+                preview = bulk_edit.Preview.unsign(request.POST.get("preview", ""), request.user)
                 bulk_edit.check_matches(preview, codes, values, self.posted_versions(codes))
                 batch = bulk_edit.apply(request.user, preview)
             except bulk_edit.AlreadyApplied as applied:
@@ -163,7 +163,7 @@ class BulkEditView(PermissionRequiredMixin, View):
                 "previewed": True,
                 "invalid": sum(1 for row in rows if row.errors),
                 "changing": sum(1 for row in rows if row.changes),
-                "preview": preview.sign(),
+                "preview": preview.sign(self.request.user),
             }
         )
 

@@ -266,6 +266,17 @@ def test_a_tampered_confirmation_applies_nothing(manager_client, three, tamperin
     assert not Batch.objects.exists()
 
 
+def test_another_users_confirmation_is_not_applied(manager_client, make_user, three):
+    """The signed preview carried no user: anyone could confirm what someone else saw."""
+    fields = confirm_fields(preview(manager_client, [1, 2], sla_low_seconds=200))
+    other = Browser()
+    other.force_login(make_user("view_client", "change_client"))
+    page = text(confirm(other, fields))
+    assert "No se aplicó nada" in page
+    assert low_slas() == {1: 100, 2: 100, 3: 100}
+    assert not Batch.objects.exists()
+
+
 def test_a_confirmation_for_a_code_that_no_longer_exists_is_refused(manager_client, three):
     fields = confirm_fields(preview(manager_client, [1, 2], sla_low_seconds=200))
     response = manager_client.post(
