@@ -617,6 +617,22 @@ def test_excel_rows_that_reach_the_last_column_are_not_read_cell_by_cell(tmp_pat
     )
 
 
+def test_an_excel_zip_bomb_is_refused_before_it_is_unpacked(tmp_path, monkeypatch):
+    """Shared strings that pack 17 MB into 40 KB: openpyxl reads them whole (a 130 KB
+    file took 340 MB and 20 s; 1 MB would take the server's memory)."""
+    monkeypatch.setattr(transfer, "XLSX_RATIO_FROM_BYTES", 1024 * 1024)
+    path = xlsx_file(tmp_path, [1, "Uno", 20, 60, 10, 3, 300, "Activo"])
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "xl/sharedStrings.xml", b"<sst>" + b"<si><t>a</t></si>" * 100_000 + b"</sst>"
+        )
+    status, _, err = run("import_clients", path)
+    assert status == 2
+    assert err.startswith(f"{path} se descomprime en mucho más de lo que cabe en una hoja")
+    assert "(xl/sharedStrings.xml: 1,6\xa0MB de " in err
+    assert not Client.objects.exists()
+
+
 def test_reading_an_excel_file_moves_through_its_bytes_for_the_progress_bar(tmp_path):
     path = xlsx_file(
         tmp_path,
