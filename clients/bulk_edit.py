@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -67,7 +68,8 @@ def selected_codes(raw_codes):
         raise Refused(_("Select at least one client."))
     if len(codes) > MAX_SELECTED:
         raise Refused(
-            _("Select at most %(limit)s clients at a time.") % {"limit": f"{MAX_SELECTED:,}"}
+            _("Select at most %(limit)s clients at a time.")
+            % {"limit": number_format(MAX_SELECTED, force_grouping=True)}
         )
     return sorted(codes)
 

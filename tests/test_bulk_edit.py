@@ -170,6 +170,13 @@ def test_too_many_codes_are_refused(manager_client, monkeypatch, three):
     assert "Seleccione como máximo 2 clientes a la vez." in text(response)
 
 
+def test_the_limit_is_written_as_the_users_language_writes_numbers(manager_client, three):
+    """It said "1,000" in Spanish, which reads as one."""
+    codes = [str(code) for code in range(1, 1_002)]
+    response = manager_client.post(URL, {"codes": codes}, follow=True)
+    assert "Seleccione como máximo 1.000 clientes a la vez." in text(response)
+
+
 def test_the_bulk_edit_is_post_only(manager_client):
     assert manager_client.get(URL).status_code == 405
 
