@@ -559,7 +559,7 @@ def json_value(value):
         return value
     if isinstance(value, Decimal):  # ijson reads every fraction exactly.
         return str(value)
-    return json.dumps(value)
+    return json.dumps(value, default=str)  # Lists and objects may hold Decimals too.
 
 
 def check_columns(names, row=None):

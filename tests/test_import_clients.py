@@ -166,6 +166,16 @@ def test_json_nested_deeper_than_a_client_is_refused_before_it_fills_memory(tmp_
     assert stored() == []
 
 
+def test_json_lists_or_objects_with_fractions_as_values_are_refused_not_a_traceback(tmp_path):
+    """json.dumps() could not write the Decimal ijson reads 1.5 as: a traceback, a 500
+    on the web import."""
+    client = {**valid_client(code=1), "sla_optimal_seconds": {"a": 1.5}, "name": [2.5]}
+    status, out, _ = run("import_clients", json_file(tmp_path, [client]))
+    assert status == 1
+    assert "Fila 1, columna sla_optimal_seconds: Escriba un número entero" in out
+    assert stored() == []
+
+
 def test_one_bad_row_in_the_middle_leaves_the_database_untouched(tmp_path):
     ClientFactory(code=1, name="Antes")
     rows = [row(1, "Después"), *(row(code) for code in range(2, 50))]
