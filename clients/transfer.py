@@ -9,6 +9,8 @@ whether a row is a valid client.
 
 import csv
 import json
+import re
+import sys
 import zipfile
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -21,6 +23,7 @@ import openpyxl
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
@@ -328,6 +331,7 @@ def csv_rows(reader, header):
 
 def read_json(source):
     """The items of a JSON list, parsed one at a time (ijson)."""
+    refuse_long_numbers(source.file)
     events = depth_guarded(ijson.basic_parse(source.file))
     try:
         first = next(events, None)
@@ -336,6 +340,26 @@ def read_json(source):
     if first is None or first[0] != "start_array":
         raise UnreadableFile(_("The JSON file must hold a list of clients, one object each."))
     return json_rows(events)
+
+
+def refuse_long_numbers(file):
+    """Refuse a run of more digits than Python's ``int()`` takes, before ijson's C
+    parser meets it: its error then leaked out of the parser, to surface as a
+    SystemError wherever the next function returned. One pass, at the speed of
+    a regular expression; the file is then read from its start again."""
+    limit = sys.get_int_max_str_digits()
+    too_long = re.compile(rb"[0-9]{%d}" % (limit + 1))
+    carried = b""
+    for chunk in iter(lambda: file.read(1024 * 1024), b""):
+        chunk = carried + chunk
+        if too_long.search(chunk):
+            file.seek(0)
+            raise UnreadableFile(
+                _("Malformed JSON: a number with more than %(digits)s digits.")
+                % {"digits": number_format(limit, force_grouping=True)}
+            )
+        carried = chunk[len(chunk.rstrip(b"0123456789")) :]
+    file.seek(0)
 
 
 #: Levels of nesting a clients file may use: the list, its objects, and room for a

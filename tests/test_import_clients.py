@@ -176,6 +176,17 @@ def test_json_lists_or_objects_with_fractions_as_values_are_refused_not_a_traceb
     assert stored() == []
 
 
+@pytest.mark.parametrize("padding", [0, 1024 * 1024 - 2_000])  # across the scan's chunks too
+def test_a_json_number_too_long_for_python_is_unreadable_not_a_traceback(tmp_path, padding):
+    """ijson's C parser let int()'s error escape: a SystemError later, anywhere."""
+    path = tmp_path / "long.json"
+    path.write_text("[" + " " * padding + '{"code": 1' + "0" * 5_000 + "}]")
+    status, out, err = run("import_clients", path)
+    assert (status, out) == (2, "")
+    assert err == "JSON mal formado: un número de más de 4.300 cifras."
+    assert stored() == []
+
+
 def test_one_bad_row_in_the_middle_leaves_the_database_untouched(tmp_path):
     ClientFactory(code=1, name="Antes")
     rows = [row(1, "Después"), *(row(code) for code in range(2, 50))]
