@@ -13,8 +13,9 @@ from django.views.generic import DetailView, ListView
 from . import bulk_edit
 from .batches import UndoRefused, batch_changes, undo
 from .forms import BulkEditForm
-from .models import Batch
+from .models import Batch, Client
 from .pagination import ForgivingPaginationMixin
+from .writing import CREATED
 
 #: Clients shown per page of a batch.
 CHANGES_PER_PAGE = 50
@@ -65,6 +66,10 @@ class BatchDetailView(PermissionRequiredMixin, DetailView):
         page = paginator.get_page(self.request.GET.get("page"))
         return {
             **context,
+            # Said beside Deshacer: these have no values before, the undo deactivates them.
+            "created": Client.history.model.objects.filter(
+                batch=self.object, history_type=CREATED
+            ).count(),
             "page_obj": page,
             "changes": page.object_list,
             "page_range": paginator.get_elided_page_range(page.number, on_each_side=2),

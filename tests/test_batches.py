@@ -217,6 +217,8 @@ def test_undoing_a_command_that_created_clients_says_they_were_deactivated(
     path = csv_file(tmp_path, row(1, name="Después"), row(2), row(3))
     assert run("import_clients", str(path), "--update")[0] == 0
     batch = Batch.objects.get()
+    before = manager_client.get(batch.get_absolute_url()).content.decode()
+    assert "Deshacer desactiva los 2 clientes que creó este lote" in before
     page = manager_client.post(reverse("batches:undo", args=[batch.pk]), follow=True)
     shown = [str(message) for message in page.context["messages"]]
     assert shown == [
