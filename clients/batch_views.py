@@ -13,8 +13,9 @@ from django.views.generic import DetailView, ListView
 from . import bulk_edit
 from .batches import UndoRefused, batch_changes, undo
 from .forms import BulkEditForm
-from .models import Batch
+from .models import Batch, Client
 from .pagination import ForgivingPaginationMixin
+from .writing import CREATED
 
 #: Clients shown per page of a batch.
 CHANGES_PER_PAGE = 50
@@ -65,6 +66,10 @@ class BatchDetailView(PermissionRequiredMixin, DetailView):
         page = paginator.get_page(self.request.GET.get("page"))
         return {
             **context,
+            # Said beside Deshacer: these have no values before, the undo deactivates them.
+            "created": Client.history.model.objects.filter(
+                batch=self.object, history_type=CREATED
+            ).count(),
             "page_obj": page,
             "changes": page.object_list,
             "page_range": paginator.get_elided_page_range(page.number, on_each_side=2),
@@ -84,12 +89,26 @@ class BatchUndoView(PermissionRequiredMixin, View):
         except UndoRefused as refusal:
             messages.error(request, str(refusal))
             return redirect(batch)
-        message = ngettext(
-            "Batch %(batch)s undone: %(count)s client restored.",
-            "Batch %(batch)s undone: %(count)s clients restored.",
-            undo_batch.client_count,
-        )
-        messages.success(request, message % {"batch": batch.pk, "count": undo_batch.client_count})
+        restored = undo_batch.client_count - undo_batch.deactivated
+        if restored:
+            message = ngettext(
+                "Batch %(batch)s undone: %(count)s client restored.",
+                "Batch %(batch)s undone: %(count)s clients restored.",
+                restored,
+            )
+            messages.success(request, message % {"batch": batch.pk, "count": restored})
+        else:
+            messages.success(request, _("Batch %(batch)s undone.") % {"batch": batch.pk})
+        if undo_batch.deactivated:
+            # Not restored: they had no values before the batch, and are never deleted.
+            message = ngettext(
+                "%(count)s client the batch had created was deactivated: "
+                "clients are never deleted.",
+                "%(count)s clients the batch had created were deactivated: "
+                "clients are never deleted.",
+                undo_batch.deactivated,
+            )
+            messages.success(request, message % {"count": undo_batch.deactivated})
         return redirect(undo_batch)
 
 
@@ -120,7 +139,7 @@ class BulkEditView(PermissionRequiredMixin, View):
         values = form.new_values()
         if step == "confirm":
             try:
-                preview = bulk_edit.Preview.unsign(request.POST.get("preview", ""))
+                preview = bulk_edit.Preview.unsign(request.POST.get("preview", ""), request.user)
                 bulk_edit.check_matches(preview, codes, values, self.posted_versions(codes))
                 batch = bulk_edit.apply(request.user, preview)
             except bulk_edit.AlreadyApplied as applied:
@@ -149,7 +168,7 @@ class BulkEditView(PermissionRequiredMixin, View):
                 "previewed": True,
                 "invalid": sum(1 for row in rows if row.errors),
                 "changing": sum(1 for row in rows if row.changes),
-                "preview": preview.sign(),
+                "preview": preview.sign(self.request.user),
             }
         )
 
@@ -158,7 +177,7 @@ class BulkEditView(PermissionRequiredMixin, View):
         versions = {}
         for code in codes:
             raw = self.request.POST.get(f"version_{code}", "")
-            if raw.isdigit():
+            if raw.isascii() and raw.isdigit():  # "²" is a digit to isdigit(), not to int()
                 versions[code] = int(raw)
         return versions
 

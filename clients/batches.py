@@ -126,7 +126,8 @@ def named(codes):
 
 def undo(batch, user):
     """Restore every client of ``batch`` to its values before it, all or none, as a
-    new batch of kind ``undo`` (returned). Raises ``UndoRefused``."""
+    new batch of kind ``undo`` (returned, with ``deactivated``: how many of its
+    clients ``batch`` had created, which are deactivated). Raises ``UndoRefused``."""
     with transaction.atomic():
         # Lock the batch so that two undos of it take turns.
         batch = Batch.objects.select_for_update().get(pk=batch.pk)
@@ -167,4 +168,5 @@ def undo(batch, user):
                 _("The database refused the undo, nothing was changed: %(error)s")
                 % {"error": str(error).splitlines()[0]}
             ) from None
+    writer.batch.deactivated = sum(1 for change in changes if change.created)
     return writer.batch

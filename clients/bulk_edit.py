@@ -3,7 +3,8 @@ then applied to all or none as a batch.
 
 The browser is not trusted between the two steps. The preview hands out its
 codes, values and versions in plain fields, and signed together with a random
-token (``Preview.sign()``); Confirmar must send back exactly what was signed,
+token for the user who asked (``Preview.sign()``); Confirmar, by that user, must
+send back exactly what was signed,
 and everything is then checked again against the database: each client must
 still be at the version the preview showed and still be valid with the new
 values. The token becomes the batch's, so a second Confirmar of the same
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -66,7 +68,8 @@ def selected_codes(raw_codes):
         raise Refused(_("Select at least one client."))
     if len(codes) > MAX_SELECTED:
         raise Refused(
-            _("Select at most %(limit)s clients at a time.") % {"limit": f"{MAX_SELECTED:,}"}
+            _("Select at most %(limit)s clients at a time.")
+            % {"limit": number_format(MAX_SELECTED, force_grouping=True)}
         )
     return sorted(codes)
 
@@ -137,7 +140,8 @@ class Preview:
     versions: dict[int, int]
     token: str = field(default_factory=lambda: secrets.token_hex(16))
 
-    def sign(self):
+    def sign(self, user):
+        """Signed for ``user`` alone: another user cannot confirm what this one saw."""
         return signing.dumps(
             {
                 "codes": self.codes,
@@ -145,14 +149,14 @@ class Preview:
                 "versions": {str(code): version for code, version in self.versions.items()},
                 "token": self.token,
             },
-            salt=_SALT,
+            salt=f"{_SALT}:{user.pk}",
             compress=True,
         )
 
     @classmethod
-    def unsign(cls, signed):
+    def unsign(cls, signed, user):
         try:
-            data = signing.loads(signed, salt=_SALT)
+            data = signing.loads(signed, salt=f"{_SALT}:{user.pk}")
             return cls(
                 data["codes"],
                 data["values"],

@@ -81,7 +81,8 @@ class VisibleTextValidator:
         if value.isprintable() and value and unicodedata.category(value[0])[0] in "LNPS":
             return
         categories = [unicodedata.category(char) for char in value]
-        if "Cc" in categories:
+        # A lone surrogate (Cs) is no character: the databases store it as "?".
+        if "Cc" in categories or "Cs" in categories:
             code = "control_characters"
         elif categories and "Cf" in (categories[0], categories[-1]):
             code = "invisible_edges"

@@ -9,16 +9,21 @@ whether a row is a valid client.
 
 import csv
 import json
+import re
+import sys
+import zipfile
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cache
-from itertools import chain
 from pathlib import Path
 
 import ijson
+import ijson.common
 import openpyxl
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
@@ -290,11 +295,20 @@ class RowsFile:
 def read_csv(source):
     lines = source.text_lines()
     header_line = next(lines, "")
+    if "\r" in header_line.rstrip("\r\n"):  # Read by "\n": CR-only files are one line.
+        raise UnreadableFile(
+            _(
+                "The file's lines end in a carriage return alone (CR); save it as CSV UTF-8 "
+                "with ordinary line breaks."
+            )
+        )
     # Column names and labels contain neither delimiter, so the header tells which one is used.
     delimiter = next((d for d in CSV_DELIMITERS if d in header_line), CSV_DELIMITERS[0])
-    header = [
-        header_field(name) for name in next(csv.reader([header_line], delimiter=delimiter), [])
-    ]
+    try:
+        cells = next(csv.reader([header_line], delimiter=delimiter), [])
+    except csv.Error as error:  # A cell past the csv module's field limit, say.
+        raise UnreadableFile(_("Malformed CSV: %(error)s") % {"error": error}) from error
+    header = [header_field(name) for name in cells]
     check_columns(header)
     return csv_rows(csv.reader(lines, delimiter=delimiter), header)
 
@@ -317,19 +331,84 @@ def csv_rows(reader, header):
 
 def read_json(source):
     """The items of a JSON list, parsed one at a time (ijson)."""
-    events = ijson.parse(source.file)
+    refuse_long_numbers(source.file)
+    events = depth_guarded(ijson.basic_parse(source.file))
     try:
         first = next(events, None)
     except ijson.JSONError as error:
         raise malformed_json(error) from error
-    if first is None or first[1] != "start_array":
+    if first is None or first[0] != "start_array":
         raise UnreadableFile(_("The JSON file must hold a list of clients, one object each."))
-    return json_rows(chain([first], events))
+    return json_rows(events)
+
+
+def refuse_long_numbers(file):
+    """Refuse a run of more digits than Python's ``int()`` takes, before ijson's C
+    parser meets it: its error then leaked out of the parser, to surface as a
+    SystemError wherever the next function returned. One pass, at the speed of
+    a regular expression; the file is then read from its start again."""
+    limit = sys.get_int_max_str_digits()
+    too_long = re.compile(rb"[0-9]{%d}" % (limit + 1))
+    carried = b""
+    for chunk in iter(lambda: file.read(1024 * 1024), b""):
+        chunk = carried + chunk
+        if too_long.search(chunk):
+            file.seek(0)
+            raise UnreadableFile(
+                _("Malformed JSON: a number with more than %(digits)s digits.")
+                % {"digits": number_format(limit, force_grouping=True)}
+            )
+        carried = chunk[len(chunk.rstrip(b"0123456789")) :]
+    file.seek(0)
+
+
+#: Levels of nesting a clients file may use: the list, its objects, and room for a
+#: value that is wrongly a list or an object (rejected like any wrong value).
+JSON_MAX_DEPTH = 20
+
+
+def depth_guarded(events):
+    """ijson's plain events, refused beyond ``JSON_MAX_DEPTH`` levels (ijson's
+    prefixed events keep each level's path: memory grew with the square of the
+    depth, 1 GB for 20 KB of "[")."""
+    depth = 0
+    for event, value in events:
+        if event in ("start_array", "start_map"):
+            depth += 1
+            if depth > JSON_MAX_DEPTH:
+                raise UnreadableFile(
+                    _("Malformed JSON: nested more than %(depth)s levels deep.")
+                    % {"depth": JSON_MAX_DEPTH}
+                )
+        elif event in ("end_array", "end_map"):
+            depth -= 1
+        yield event, value
+
+
+def json_items(events):
+    """The values of the list whose ``start_array`` was read, one at a time."""
+    builder, depth = None, 0
+    for event, value in events:
+        if depth == 0 and event == "end_array":
+            for _rest in events:  # The parser refuses anything after the list.
+                pass
+            return
+        if builder is None:
+            builder = ijson.common.ObjectBuilder()
+        builder.event(event, value)
+        if event in ("start_array", "start_map"):
+            depth += 1
+        elif event in ("end_array", "end_map"):
+            depth -= 1
+        if depth == 0:
+            yield builder.value
+            builder = None
+    raise ijson.IncompleteJSONError("premature EOF")
 
 
 def json_rows(events):
     try:
-        for number, item in enumerate(ijson.items(events, "item"), start=1):
+        for number, item in enumerate(json_items(events), start=1):
             if not isinstance(item, dict):
                 message = _("Item %(row)s of the list is not an object.")
                 raise UnreadableFile(message % {"row": number})
@@ -351,6 +430,7 @@ def read_xlsx(source):
     Whatever fails inside openpyxl (not a zip, a part missing, broken XML) means
     the file is not a readable workbook, so every such error is reported alike.
     """
+    check_unpacked_sizes(source)
     try:
         workbook = openpyxl.load_workbook(source.file, read_only=True, data_only=True)
     except Exception as error:  # See the docstring.
@@ -361,6 +441,10 @@ def read_xlsx(source):
     )
     if not hasattr(sheet, "iter_rows"):
         raise UnreadableFile(_("%(path)s has no sheet of clients.") % {"path": source.path})
+    # The size a sheet declares is not trusted: openpyxl would pad every row, and
+    # every missing row, to it (A1:XFD1048576 made 16,384 empty cells a row of a
+    # 5 KB file). Without it a row is as wide as its last cell, a missing one empty.
+    sheet.reset_dimensions()
     rows = guarded(sheet.iter_rows(values_only=True), source)
     header = [cell_value(cell) for cell in next(rows, ())]
     while header and header[-1] == "":
@@ -369,6 +453,43 @@ def read_xlsx(source):
     header = [header_field(str(cell)) if cell != "" else "" for cell in header]
     check_columns([name for name in header if name])
     return xlsx_rows(rows, header)
+
+
+#: A workbook's part that unpacks to more than this many times its packed size,
+#: and to more than ``XLSX_RATIO_FROM_BYTES``, is a zip bomb, not a sheet: XML of
+#: clients packs some 5 to 30 times. openpyxl reads the shared strings whole (a
+#: 130 KB file took 340 MB and 20 s), and a sheet's XML takes time to parse.
+XLSX_MAX_RATIO = 100
+XLSX_RATIO_FROM_BYTES = 10 * 1024 * 1024
+
+
+def check_unpacked_sizes(source):
+    """Refuse a workbook whose parts would unpack to far more than they weigh
+    (the sizes a zip declares are the most it gives: ``zipfile`` stops there)."""
+    try:
+        archive = zipfile.ZipFile(source.file)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # openpyxl says what is wrong with it, as with any broken workbook.
+    with archive:
+        for part in archive.infolist():
+            unpacked = part.file_size
+            if unpacked > XLSX_RATIO_FROM_BYTES and unpacked > XLSX_MAX_RATIO * max(
+                part.compress_size, 1
+            ):
+                message = _(
+                    "%(path)s unpacks to far more than a sheet of clients holds (%(part)s: "
+                    "%(size)s from %(packed)s): it was not read."
+                )
+                raise UnreadableFile(
+                    message
+                    % {
+                        "path": source.path,
+                        "part": part.filename,
+                        "size": filesizeformat(unpacked),
+                        "packed": filesizeformat(part.compress_size),
+                    }
+                )
+    source.file.seek(0)
 
 
 def guarded(rows, source):
@@ -387,15 +508,13 @@ def not_a_workbook(source, error):
 def xlsx_rows(rows, header):
     width = len(header)
     for number, cells in enumerate(rows, start=2):
-        values = [cell_value(cell) for cell in cells]
+        values = [cell_value(cell) for cell in cells[:width]]
         unnamed = next(
-            (
-                index
-                for index, value in enumerate(values)
-                if value != "" and (index >= width or not header[index])
-            ),
+            (index for index, value in enumerate(values) if value != "" and not header[index]),
             None,
         )
+        if unnamed is None:
+            unnamed = first_beyond(cells, width)
         if unnamed is not None:
             message = _("Row %(row)s has a value in column %(column)s, which has no header.")
             raise UnreadableFile(
@@ -408,6 +527,17 @@ def xlsx_rows(rows, header):
             number,
             present((name, value) for name, value in zip(header, values, strict=True) if name),
         )
+
+
+def first_beyond(cells, width):
+    """The index of the first cell after ``width`` that holds a value, or None.
+
+    A row may reach column XFD (16,384 cells) in a file of a few bytes a row:
+    its distinct values are looked at, not each cell.
+    """
+    beyond = cells[width:]
+    filled = [value for value in set(beyond) if cell_value(value) != ""]
+    return min((beyond.index(value) + width for value in filled), default=None)
 
 
 def cell_value(value):
@@ -453,7 +583,7 @@ def json_value(value):
         return value
     if isinstance(value, Decimal):  # ijson reads every fraction exactly.
         return str(value)
-    return json.dumps(value)
+    return json.dumps(value, default=str)  # Lists and objects may hold Decimals too.
 
 
 def check_columns(names, row=None):

@@ -209,6 +209,32 @@ def test_an_import_by_command_is_a_batch_the_browser_can_undo(manager_client, tm
     assert stored() == [(1, "Antes", "active"), (2, "Telefónica", "inactive")]
 
 
+def test_undoing_a_command_that_created_clients_says_they_were_deactivated(
+    manager_client, tmp_path
+):
+    """The undo said "2 clientes restaurados" of two clients it had only deactivated."""
+    ClientFactory(code=1, name="Antes", sla_optimal_seconds=20, sla_low_seconds=60)
+    path = csv_file(tmp_path, row(1, name="Después"), row(2), row(3))
+    assert run("import_clients", str(path), "--update")[0] == 0
+    batch = Batch.objects.get()
+    before = manager_client.get(batch.get_absolute_url()).content.decode()
+    assert "Deshacer desactiva los 2 clientes que creó este lote" in before
+    page = manager_client.post(reverse("batches:undo", args=[batch.pk]), follow=True)
+    shown = [str(message) for message in page.context["messages"]]
+    assert shown == [
+        f"Lote {batch.pk} deshecho: 1 cliente restaurado.",
+        "2 clientes que había creado el lote quedaron inactivos: los clientes nunca se borran.",
+    ]
+    only_created = csv_file(tmp_path, row(4), name="new.csv")
+    assert run("import_clients", str(only_created))[0] == 0
+    batch = Batch.objects.filter(kind="command").latest("pk")
+    page = manager_client.post(reverse("batches:undo", args=[batch.pk]), follow=True)
+    assert [str(message) for message in page.context["messages"]] == [
+        f"Lote {batch.pk} deshecho.",
+        "1 cliente que había creado el lote quedó inactivo: los clientes nunca se borran.",
+    ]
+
+
 def test_a_dry_run_records_no_batch(tmp_path):
     assert run("import_clients", str(csv_file(tmp_path, row(1))), "--dry-run")[0] == 0
     assert not Batch.objects.exists()

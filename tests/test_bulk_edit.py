@@ -170,6 +170,13 @@ def test_too_many_codes_are_refused(manager_client, monkeypatch, three):
     assert "Seleccione como máximo 2 clientes a la vez." in text(response)
 
 
+def test_the_limit_is_written_as_the_users_language_writes_numbers(manager_client, three):
+    """It said "1,000" in Spanish, which reads as one."""
+    codes = [str(code) for code in range(1, 1_002)]
+    response = manager_client.post(URL, {"codes": codes}, follow=True)
+    assert "Seleccione como máximo 1.000 clientes a la vez." in text(response)
+
+
 def test_the_bulk_edit_is_post_only(manager_client):
     assert manager_client.get(URL).status_code == 405
 
@@ -247,6 +254,7 @@ def test_a_client_made_invalid_since_the_preview_stops_everything(manager_client
     [
         {"version_1": "5"},  # a version the preview did not show
         {"version_1": "x"},
+        {"version_1": "²"},  # a digit to str.isdigit(), not to int(): was a 500
         {"sla_low_seconds": "300"},  # another value
         {"sla_low_seconds": "abc"},  # not a value at all
         {"max_history_conversations": "101"},
@@ -261,6 +269,17 @@ def test_a_tampered_confirmation_applies_nothing(manager_client, three, tamperin
     page = text(confirm(manager_client, fields, **tampering))
     assert "No se aplicó nada" in page
     assert re.search("vista previa (del cambio )?otra vez|de nuevo", page)
+    assert low_slas() == {1: 100, 2: 100, 3: 100}
+    assert not Batch.objects.exists()
+
+
+def test_another_users_confirmation_is_not_applied(manager_client, make_user, three):
+    """The signed preview carried no user: anyone could confirm what someone else saw."""
+    fields = confirm_fields(preview(manager_client, [1, 2], sla_low_seconds=200))
+    other = Browser()
+    other.force_login(make_user("view_client", "change_client"))
+    page = text(confirm(other, fields))
+    assert "No se aplicó nada" in page
     assert low_slas() == {1: 100, 2: 100, 3: 100}
     assert not Batch.objects.exists()
 

@@ -45,6 +45,7 @@ def test_no_character_folds_to_more_than_the_search_key_allows():
         ("a\tb", CONTROL),
         ("\x7f", CONTROL),
         ("a\x85b", CONTROL),
+        ("a\ud800b", CONTROL),  # a lone surrogate (JSON's "\ud800"): was stored as "a?b"
         ("\u0301\u0301", NOT_VISIBLE),
     ],
 )

@@ -1,5 +1,7 @@
 """``manage.py import_clients`` as an operator uses it."""
 
+import re
+import tracemalloc
 import zipfile
 
 import pytest
@@ -8,7 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import translation
 
-from clients import writing
+from clients import transfer, writing
 from clients.bulk import BulkWriter
 from clients.history import history_entries
 from clients.management.commands.import_clients import PROGRESS_MIN_BYTES
@@ -145,6 +147,43 @@ def test_json_numbers_with_a_fraction_or_booleans_are_refused_not_rounded(tmp_pa
     assert f"Fila 1, columna sla_optimal_seconds: {whole_number}" in out
     assert f"Fila 1, columna max_history_conversations: {whole_number}" in out
     assert "Fila 1, columna inactivity_alert_attempts: Este campo no puede ser nulo." in out
+    assert stored() == []
+
+
+@pytest.mark.parametrize("content", [b"[" * 5_000 + b"]" * 5_000, b"[" * 5_000])
+def test_json_nested_deeper_than_a_client_is_refused_before_it_fills_memory(tmp_path, content):
+    """Each level kept a copy of its path ("item.item.item…"): 5 KB of "[" took
+    130 MB, 100 KB had the web import's worker killed for lack of memory."""
+    path = tmp_path / "deep.json"
+    path.write_bytes(content)
+    tracemalloc.start()
+    status, out, err = run("import_clients", path)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert (status, out) == (2, "")
+    assert err == "JSON mal formado: anidado en más de 20 niveles."
+    assert peak < 10 * 1024 * 1024
+    assert stored() == []
+
+
+def test_json_lists_or_objects_with_fractions_as_values_are_refused_not_a_traceback(tmp_path):
+    """json.dumps() could not write the Decimal ijson reads 1.5 as: a traceback, a 500
+    on the web import."""
+    client = {**valid_client(code=1), "sla_optimal_seconds": {"a": 1.5}, "name": [2.5]}
+    status, out, _ = run("import_clients", json_file(tmp_path, [client]))
+    assert status == 1
+    assert "Fila 1, columna sla_optimal_seconds: Escriba un número entero" in out
+    assert stored() == []
+
+
+@pytest.mark.parametrize("padding", [0, 1024 * 1024 - 2_000])  # across the scan's chunks too
+def test_a_json_number_too_long_for_python_is_unreadable_not_a_traceback(tmp_path, padding):
+    """ijson's C parser let int()'s error escape: a SystemError later, anywhere."""
+    path = tmp_path / "long.json"
+    path.write_text("[" + " " * padding + '{"code": 1' + "0" * 5_000 + "}]")
+    status, out, err = run("import_clients", path)
+    assert (status, out) == (2, "")
+    assert err == "JSON mal formado: un número de más de 4.300 cifras."
     assert stored() == []
 
 
@@ -311,6 +350,17 @@ def test_update_of_unchanged_rows_writes_nothing(tmp_path):
             "short.csv",
             (HEADER + "\n1,Uno,20,60\n").encode(),
             "La fila 2 tiene 4 valores, pero el encabezado tiene 8 columnas.",
+        ),
+        (
+            "mac.csv",  # Lines ended by CR alone (old Mac spreadsheets): was a traceback.
+            f"{HEADER}\r{row(1, 'Uno')}\r".encode(),
+            "Las líneas del archivo terminan solo en un retorno de carro (CR); "
+            "guárdelo como CSV UTF-8 con saltos de línea normales.",
+        ),
+        (
+            "huge_header.csv",  # A header cell past the csv module's limit: was a traceback.
+            b"code," + b"x" * 200_000 + b"\n",
+            "CSV mal formado: field larger than field limit (131072)",
         ),
         ("bad.json", b'[{"code": 1,}]', "JSON mal formado: parse error: invalid object key"),
         ("object.json", b'{"code": 1}', "El archivo JSON debe contener una lista de clientes"),
@@ -522,6 +572,86 @@ def test_excel_values_beyond_the_header_or_unknown_headers_are_unreadable(tmp_pa
     status, _, err = run("import_clients", unknown)
     assert status == 2
     assert err.startswith("Columnas desconocidas: Color.")
+
+
+def rewritten_sheet(path, change):
+    """``path`` with its sheet's XML passed through ``change``, as a hand-made file may be."""
+    with zipfile.ZipFile(path) as original:
+        parts = {item: original.read(item) for item in original.namelist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item, data in parts.items():
+            if item.startswith("xl/worksheets/sheet"):
+                data = change(data.decode()).encode()
+            archive.writestr(item, data)
+    return path
+
+
+def test_an_excel_sheet_that_claims_to_be_huge_is_read_as_the_cells_it_holds(tmp_path, monkeypatch):
+    """A 5 KB workbook whose sheet declares A1:XFD1048576 and holds a cell in row
+    200,000 took four minutes to read: openpyxl filled every missing row with
+    16,384 empty cells, and each was looked at."""
+    path = rewritten_sheet(
+        xlsx_file(tmp_path, [1, "Uno", 20, 60, 10, 3, 300, "Activo"]),
+        lambda xml: re.sub(
+            r'<dimension ref="[^"]*" ?/>', '<dimension ref="A1:XFD1048576"/>', xml
+        ).replace("</sheetData>", '<row r="300"><c r="A300" t="n"><v>2</v></c></row></sheetData>'),
+    )
+    looked_at = []
+    real_cell_value = transfer.cell_value
+    monkeypatch.setattr(
+        transfer, "cell_value", lambda value: looked_at.append(value) or real_cell_value(value)
+    )
+    with RowsFile(path, "xlsx") as rows:
+        found = [(number, values.get("code")) for number, values in rows]
+    assert found == [(2, 1), (300, 2)]
+    assert len(looked_at) < 100
+
+
+def test_excel_rows_that_reach_the_last_column_are_not_read_cell_by_cell(tmp_path, monkeypatch):
+    """A blank cell in column XFD made each row 16,384 cells, each looked at (1 ms a row)."""
+    blank_far_right = "".join(
+        f'<row r="{n}"><c r="XFD{n}" t="inlineStr"><is><t> </t></is></c></row>'
+        for n in range(3, 50)
+    )
+    path = rewritten_sheet(
+        xlsx_file(tmp_path, [1, "Uno", 20, 60, 10, 3, 300, "Activo"]),
+        lambda xml: xml.replace("</sheetData>", blank_far_right + "</sheetData>"),
+    )
+    looked_at = []
+    real_cell_value = transfer.cell_value
+    monkeypatch.setattr(
+        transfer, "cell_value", lambda value: looked_at.append(value) or real_cell_value(value)
+    )
+    with RowsFile(path, "xlsx") as rows:
+        assert [number for number, _values in rows] == [2]
+    assert len(looked_at) < 1_000
+    noted = rewritten_sheet(
+        path,
+        lambda xml: xml.replace(
+            '<c r="XFD9" t="inlineStr"><is><t> </t>', '<c r="XFD9" t="inlineStr"><is><t>nota</t>'
+        ),
+    )
+    status, _, err = run("import_clients", noted)
+    assert (status, err) == (
+        2,
+        "La fila 9 tiene un valor en la columna XFD, que no tiene encabezado.",
+    )
+
+
+def test_an_excel_zip_bomb_is_refused_before_it_is_unpacked(tmp_path, monkeypatch):
+    """Shared strings that pack 17 MB into 40 KB: openpyxl reads them whole (a 130 KB
+    file took 340 MB and 20 s; 1 MB would take the server's memory)."""
+    monkeypatch.setattr(transfer, "XLSX_RATIO_FROM_BYTES", 1024 * 1024)
+    path = xlsx_file(tmp_path, [1, "Uno", 20, 60, 10, 3, 300, "Activo"])
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "xl/sharedStrings.xml", b"<sst>" + b"<si><t>a</t></si>" * 100_000 + b"</sst>"
+        )
+    status, _, err = run("import_clients", path)
+    assert status == 2
+    assert err.startswith(f"{path} se descomprime en mucho más de lo que cabe en una hoja")
+    assert "(xl/sharedStrings.xml: 1,6\xa0MB de " in err
+    assert not Client.objects.exists()
 
 
 def test_reading_an_excel_file_moves_through_its_bytes_for_the_progress_bar(tmp_path):

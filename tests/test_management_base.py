@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from clients.management.base import language_in
+
 COMMANDS = sorted(
     path.stem
     for path in (Path(settings.BASE_DIR) / "clients" / "management" / "commands").glob("*.py")
@@ -90,6 +92,13 @@ def test_an_unknown_language_is_refused_in_the_sites(manage):
     result = manage("export_clients", "--lang", "fr")
     assert result.returncode == 2
     assert "argumento --lang: valor no válido: 'fr' (elija entre 'es', 'en')" in result.stderr
+
+
+def test_lang_given_twice_is_the_last_one_as_argparse_reads_it():
+    """The first was chosen for the words while argparse kept the last: an English
+    error for a Spanish-looking "--lang en --lang xx"."""
+    assert language_in(["--lang", "en", "--lang", "xx"]) == "es"
+    assert language_in(["--lang=es", "--lang", "en"]) == "en"
 
 
 def test_the_sites_language_is_the_default(manage, tmp_path):

@@ -178,6 +178,36 @@ def test_forms_refuse_posts_without_the_csrf_token(make_user, url):
     assert list(Client.objects.values_list("name", flat=True)) == ["Original"]
 
 
+def test_the_administrator_tools_refuse_posts_without_the_csrf_token(make_user):
+    """Bulk edit, Deshacer, Importar and its Confirmar change many clients at once:
+    a page elsewhere must not make a logged-in administrator's browser post them."""
+    from clients.models import Batch, PendingImport
+
+    from .test_bulk_edit import confirm_fields, preview
+
+    ClientFactory(code=700, name="Original", sla_optimal_seconds=20, sla_low_seconds=60)
+    user = make_user("view_client", "add_client", "change_client")
+    trusted = Browser()
+    trusted.force_login(user)
+    fields = confirm_fields(preview(trusted, [700], sla_low_seconds=90))
+    batch = Batch.objects.create(kind=Batch.Kind.COMMAND)
+    pending = PendingImport.objects.create(
+        owner=user, file_name="c.csv", seen_history_id=0, expires_at="2999-01-01T00:00Z",
+        report={"created": 1, "updated": 0, "unchanged": 0, "rejected": 0},
+    )  # fmt: skip
+    browser = Browser(enforce_csrf_checks=True)
+    browser.force_login(user)
+    for url, data in [
+        ("/administracion/clientes/lote/", dict(fields) | {"codes": ["700"]}),
+        (f"/administracion/lotes/{batch.pk}/deshacer/", {}),
+        ("/administracion/clientes/importar/", {}),
+        (f"/administracion/clientes/importar/{pending.pk}/confirmar/", {}),
+    ]:
+        assert browser.post(url, data).status_code == 403, url
+    assert Client.objects.get(code=700).sla_low_seconds == 60
+    assert Batch.objects.count() == 1
+
+
 def test_html_in_names_is_shown_escaped(manager_client):
     ClientFactory(code=700, name='<script>alert("x")</script> S.A.')
     for url in [

@@ -3,6 +3,7 @@
 import pytest
 from django.db import transaction
 
+from clients import writing
 from clients.bulk import BulkWriter
 from clients.models import Client
 
@@ -101,3 +102,48 @@ def test_a_change_by_save_and_by_the_writer_stores_the_same_columns(manager):
     assert latest(1) == latest(2)
     assert latest(1)[0]["version"] == 2
     assert latest(1)[1]["history_type"] == "~"
+
+
+def keys_as_derived():
+    """Each stored client's search and sort keys against what ``writing`` derives."""
+    return {
+        code: (name_search, name_sort) == tuple(writing.derived_values({"name": name}).values())
+        for code, name, name_search, name_sort in Client.objects.values_list(
+            "code", "name", "name_search", "name_sort"
+        )
+    }
+
+
+def test_the_administrator_tools_store_the_keys_the_name_derives(manager_client, manager):
+    """Web import, Deshacer and Restaurar write names too: each row's search and sort
+    keys are the ones its name derives, after each of them."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from clients.models import Batch, PendingImport
+
+    with transaction.atomic(), BulkWriter(manager) as writer:
+        writer.add(valid_client(code=1, name="Álvaro"))
+        writer.apply()
+    rows = [
+        ",".join(f'"{value}"' for value in valid_client(code=code, name=name).values())
+        for code, name in [(1, "Straße İstanbul 😀"), (2, "Ñandú Jose\u0301")]
+    ]
+    upload = SimpleUploadedFile("c.csv", "\n".join([HEADER, *rows]).encode())
+    manager_client.post("/administracion/clientes/importar/", {"file": upload, "update": "on"})
+    pending = PendingImport.objects.get()
+    manager_client.post(f"/administracion/clientes/importar/{pending.pk}/confirmar/")
+    assert Client.objects.get(code=1).name == "Straße İstanbul 😀"
+    assert keys_as_derived() == {1: True, 2: True}
+
+    manager_client.post(f"/administracion/lotes/{Batch.objects.get().pk}/deshacer/")
+    assert Client.objects.get(code=1).name == "Álvaro"
+    assert keys_as_derived() == {1: True, 2: True}
+
+    client = Client.objects.get(code=1)
+    imported = client.history.get(name="Straße İstanbul 😀")
+    form = manager_client.get(f"/administracion/clientes/1/editar/?restaurar={imported.pk}")
+    data = {**form.context["form"].initial, "version": client.version}
+    data = {name: value for name, value in data.items() if name in form.context["form"].fields}
+    assert manager_client.post("/administracion/clientes/1/editar/", data).status_code == 302
+    assert Client.objects.get(code=1).name == "Straße İstanbul 😀"
+    assert keys_as_derived() == {1: True, 2: True}

@@ -21,17 +21,15 @@ def language_codes():
 
 def language_in(args):
     """The language ``--lang`` names in a command line, before argparse reads it
-    (its help and its errors are worded while it reads); else the site's."""
+    (its help and its errors are worded while it reads); else the site's. As
+    argparse, the last ``--lang`` counts."""
+    chosen = None
     for position, arg in enumerate(args):
         if arg == "--lang" and position + 1 < len(args):
             chosen = args[position + 1]
         elif arg.startswith("--lang="):
             chosen = arg.partition("=")[2]
-        else:
-            continue
-        if chosen in language_codes():
-            return chosen
-    return settings.LANGUAGE_CODE
+    return chosen if chosen in language_codes() else settings.LANGUAGE_CODE
 
 
 @contextmanager
