@@ -1,5 +1,6 @@
 """``manage.py export_clients`` as an operator uses it."""
 
+import io
 import json
 import tracemalloc
 
@@ -85,8 +86,9 @@ def test_export_then_import_into_an_empty_database_exports_the_same_bytes(tmp_pa
     assert Client.objects.count() == 8
 
 
-def test_export_memory_does_not_grow_with_the_number_of_clients(tmp_path):
-    output = tmp_path / "clients.csv"
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_export_memory_does_not_grow_with_the_number_of_clients(tmp_path, suffix):
+    output = tmp_path / f"clients.{suffix}"
 
     def peak_while_exporting(count):
         stored = Client.objects.count()
@@ -94,16 +96,17 @@ def test_export_memory_does_not_grow_with_the_number_of_clients(tmp_path):
             for code in range(stored + 1, count + 1):
                 writer.add(valid_client(code=code, name=f"Cliente {code}"))
             writer.apply()
+        said = io.StringIO()
         tracemalloc.start()
-        call_command("export_clients", "--output", output)
+        call_command("export_clients", "--output", output, stdout=said)
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
+        assert f"Exportados {count:,} clientes".replace(",", ".") in said.getvalue()
         return peak
 
     call_command("export_clients", "--output", output)  # Warm up the caches first.
     few, many = peak_while_exporting(4_000), peak_while_exporting(12_000)
     assert many < few * 1.3
-    assert len(output.read_text(encoding="utf-8").splitlines()) == 12_001
 
 
 # --- export_clients --format xlsx ---------------------------------------------------------
@@ -215,27 +218,6 @@ def test_excel_round_trip_changes_exactly_what_was_edited(tmp_path):
         "Cliente dos, renombrado",
         900,
     )
-
-
-def test_excel_export_memory_does_not_grow_with_the_number_of_clients(tmp_path):
-    output = tmp_path / "clients.xlsx"
-
-    def peak_while_exporting(count):
-        stored = Client.objects.count()
-        with transaction.atomic(), BulkWriter() as writer:
-            for code in range(stored + 1, count + 1):
-                writer.add(valid_client(code=code, name=f"Cliente {code}"))
-            writer.apply()
-        tracemalloc.start()
-        call_command("export_clients", "--output", output)
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-        return peak
-
-    call_command("export_clients", "--output", output)  # Warm up the caches first.
-    few, many = peak_while_exporting(4_000), peak_while_exporting(12_000)
-    assert many < few * 1.3
-    assert len(output.read_bytes()) > 100_000
 
 
 def test_export_to_a_file_says_how_many_clients_it_wrote(tmp_path):

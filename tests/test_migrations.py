@@ -6,6 +6,23 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 
+def create_old_client(model, code, name, **values):
+    """A client as an older schema stored it: ``model`` is that schema's."""
+    return model.objects.create(
+        code=code,
+        name=name,
+        name_search=name.casefold(),
+        sla_optimal_seconds=10,
+        sla_low_seconds=20,
+        max_history_conversations=1,
+        inactivity_alert_attempts=1,
+        max_inactivity_seconds=60,
+        created_at=timezone.now(),
+        updated_at=timezone.now(),
+        **values,
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_clients_created_before_history_existed_start_their_history(django_user_model):
     executor = MigrationExecutor(connection)
@@ -16,18 +33,8 @@ def test_clients_created_before_history_existed_start_their_history(django_user_
         (5, "Anterior S.A.", author.pk),
         (6, "Dos\r\nlíneas\x1b", None),  # stored before control characters were refused
     ]:
-        old_apps.get_model("clients", "Client").objects.create(
-            code=code,
-            name=name,
-            name_search=name.casefold(),
-            sla_optimal_seconds=10,
-            sla_low_seconds=20,
-            max_history_conversations=1,
-            inactivity_alert_attempts=1,
-            max_inactivity_seconds=60,
-            created_at=timezone.now(),
-            updated_at=timezone.now(),
-            updated_by_id=updated_by_id,
+        create_old_client(
+            old_apps.get_model("clients", "Client"), code, name, updated_by_id=updated_by_id
         )
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes("clients"))
@@ -49,18 +56,7 @@ def test_clients_stored_before_the_sort_key_sort_in_spanish_order_and_keep_their
     executor.migrate([before])
     old_model = executor.loader.project_state([before]).apps.get_model("clients", "Client")
     for code, name in enumerate(["Ocaso", "Ñandú", "Nube", "álvaro", "Zeta"], start=1):
-        old_model.objects.create(
-            code=code,
-            name=name,
-            name_search=name.casefold(),
-            sla_optimal_seconds=10,
-            sla_low_seconds=20,
-            max_history_conversations=1,
-            inactivity_alert_attempts=1,
-            max_inactivity_seconds=60,
-            created_at=timezone.now(),
-            updated_at=timezone.now(),
-        )
+        create_old_client(old_model, code, name)
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes("clients"))
 
