@@ -9,6 +9,7 @@ browser), and Confirmar applies it only if none of its clients changed since
 the preview, so what is written is what the preview showed.
 """
 
+import logging
 import tempfile
 from contextlib import contextmanager
 from datetime import timedelta
@@ -34,6 +35,8 @@ from .models import (
 )
 from .progress import CHECK, IMPORT, SAVE
 from .transfer import RowsFile, UnreadableFile, format_of
+
+logger = logging.getLogger(__name__)
 
 #: How long an uploaded file waits for its Confirmar.
 LIFETIME = timedelta(hours=2)
@@ -205,8 +208,15 @@ def confirm(pending, user, progress=None):
             )
         ) from None
     except (IntegrityError, DataError) as error:
-        message = _("The database refused the import, nothing was written: %(error)s")
-        raise ImportRefused(message % {"error": str(error).splitlines()[0]}) from None
+        # The database's own words (English, naming tables) go to the log, not to the user.
+        logger.warning("Web import %s refused by the database: %s", pending.pk, error)
+        raise ImportRefused(
+            _(
+                "The database refused the import: a row breaks one of its rules, perhaps "
+                "because of a change made meanwhile. Nothing was written: upload the "
+                "file again."
+            )
+        ) from None
     return writer
 
 

@@ -184,6 +184,23 @@ def test_a_change_after_the_preview_stops_everything_and_names_the_client(manage
     assert not Batch.objects.exists()
 
 
+def test_an_import_the_database_refuses_says_so_in_spanish_and_writes_nothing(
+    manager_client, existing, refusing_database, caplog
+):
+    upload(manager_client, csv_upload(row(2, "Dos nuevo"), row(3, "Tres")), update=True)
+    words = refusing_database()
+    response = manager_client.post(confirm_url(latest_pending()))
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "La base de datos rechazó la importación" in html
+    assert "No se escribió nada" in html
+    assert words not in html
+    assert words in caplog.text  # for whoever looks into it
+    assert stored() == [(1, "Telefónica", "active"), (2, "Claro", "active")]
+    assert latest_pending().applied_at is None
+    assert not Batch.objects.exists()
+
+
 def test_a_client_created_after_the_preview_with_a_new_code_stops_everything(manager_client):
     upload(manager_client, csv_upload(row(3, "Tres"), row(4, "Cuatro")))
     ClientFactory(code=4, name="Creado por otro")
