@@ -11,7 +11,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from . import webhooks
 from .forms import use_model_messages
-from .models import BOUNDS, CLIENT_FIELDS, Client, WebhookSubscription
+from .models import BOUNDS, CLIENT_FIELDS, Batch, Client, WebhookSubscription
 
 
 class ClientHistoryHelper(HistoricalRecordContextHelper):
@@ -127,3 +127,24 @@ class WebhookSubscriptionAdmin(admin.ModelAdmin):
         for subscription in queryset:
             webhooks.resume(subscription)
         self.message_user(request, _("Deliveries resumed."))
+
+
+@admin.register(Batch)
+class BatchAdmin(admin.ModelAdmin):
+    """Batches, to look at: the bulk writer makes them, Deshacer (on the Lotes
+    page) is the way back, and their history rows keep them, so none is added,
+    changed or deleted here."""
+
+    list_display = ["id", "kind", "created_at", "created_by", "client_count"]
+    list_filter = ["kind"]
+    list_select_related = ["created_by"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -13,15 +13,18 @@ the batch (its version is no longer the one the batch wrote), nothing is
 undone and those clients are named.
 """
 
+import logging
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .bulk import BulkWriter, quote
 from .history import Change, label, shown_value
 from .models import CLIENT_FIELDS, Batch, Client, ClientChangedError
+
+logger = logging.getLogger(__name__)
 
 #: What undoing is refused for: how many clients a message names at most.
 NAMED_AT_MOST = 20
@@ -162,11 +165,15 @@ def undo(batch, user):
             raise UndoRefused(
                 _("Nothing was undone: another user changed some of these clients meanwhile.")
             ) from None
-        except IntegrityError as error:
-            # The values before the batch break a rule of the database today.
+        except (IntegrityError, DataError) as error:
+            # The values before the batch break a rule of the database today. Its
+            # own words (English, naming tables) go to the log, not to the user.
+            logger.warning("Undo of batch %s refused by the database: %s", batch.pk, error)
             raise UndoRefused(
-                _("The database refused the undo, nothing was changed: %(error)s")
-                % {"error": str(error).splitlines()[0]}
+                _(
+                    "The database refused the undo: some of the values from before this "
+                    "batch break one of its rules today. Nothing was changed."
+                )
             ) from None
     writer.batch.deactivated = sum(1 for change in changes if change.created)
     return writer.batch

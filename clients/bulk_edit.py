@@ -14,12 +14,13 @@ Every step reads the clients in one query and writes through the bulk writer:
 the number of queries does not grow with the number of clients.
 """
 
+import logging
 import secrets
 from dataclasses import dataclass, field
 
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -28,6 +29,8 @@ from .batches import named
 from .bulk import BulkWriter
 from .history import Change, label, shown_value
 from .models import CLIENT_FIELDS, Batch, Client, ClientChangedError
+
+logger = logging.getLogger(__name__)
 
 #: The settings a bulk edit may change (never the code or the name).
 EDITABLE_FIELDS = tuple(name for name in CLIENT_FIELDS if name not in ("code", "name"))
@@ -223,11 +226,16 @@ def apply(user, preview):
         raise Refused(
             _("Another user changed some of these clients meanwhile: nothing was applied.")
         ) from None
-    except IntegrityError as error:
+    except (IntegrityError, DataError) as error:
         if (done := Batch.objects.filter(token=preview.token).first()) is not None:
             raise AlreadyApplied(done) from None
+        # The database's own words (English, naming tables) go to the log, not to the user.
+        logger.warning("Bulk edit refused by the database: %s", error)
         raise Refused(
-            _("The database refused the change, nothing was applied: %(error)s")
-            % {"error": str(error).splitlines()[0]}
+            _(
+                "The database refused the change: a value breaks one of its rules, "
+                "perhaps because of a change made meanwhile. Nothing was applied: "
+                "preview the change again."
+            )
         ) from None
     return writer.batch

@@ -49,7 +49,9 @@ def shown_values(client):
 def history_entries(client):
     """Newest first; saves that changed none of the shown fields are left out."""
     records = list(
-        client.history.select_related("history_user").order_by("-history_date", "-history_id")
+        client.history.select_related("history_user", "batch").order_by(
+            "-history_date", "-history_id"
+        )
     )
     entries = []
     for newer, older in zip(records, [*records[1:], None][: len(records)], strict=True):

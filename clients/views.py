@@ -7,7 +7,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.http import FileResponse, JsonResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats
@@ -270,11 +270,19 @@ class ImportProgressView(View):
 
 
 class PendingImportMixin(PermissionRequiredMixin, SingleObjectMixin):
-    """A pending import of the user's own: anyone else's is a 404."""
+    """A pending import of the user's own: anyone else's is a 404, as one a newer
+    upload replaced, with a page that says why and leads back to Importar."""
 
     permission_required = "clients.add_client"
     template_name = "clients/import_preview.html"
     context_object_name = "pending"
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except (Http404, PendingImport.DoesNotExist):
+            context = {"kept_per_user": web_import.KEPT_PER_USER}
+            return render(request, "clients/import_gone.html", context, status=404)
 
     def get_queryset(self):
         return PendingImport.objects.filter(owner=self.request.user).defer("content")

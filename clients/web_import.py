@@ -9,6 +9,7 @@ browser), and Confirmar applies it only if none of its clients changed since
 the preview, so what is written is what the preview showed.
 """
 
+import logging
 import tempfile
 from contextlib import contextmanager
 from datetime import timedelta
@@ -35,10 +36,15 @@ from .models import (
 from .progress import CHECK, IMPORT, SAVE
 from .transfer import RowsFile, UnreadableFile, format_of
 
+logger = logging.getLogger(__name__)
+
 #: How long an uploaded file waits for its Confirmar.
 LIFETIME = timedelta(hours=2)
 #: Expired files are deleted this long after expiring (till then their page says so).
 KEPT_AFTER_EXPIRY = timedelta(days=1)
+#: Unconfirmed uploads kept per user: a newer upload deletes the older ones
+#: (each may hold a 50 MB file for its 2 hours).
+KEPT_PER_USER = 3
 #: Changed clients and rejected rows listed on the preview (the counts are complete).
 SHOWN_ROWS = 1_000
 #: Clients named when Confirmar is refused because they changed.
@@ -136,7 +142,7 @@ def preview(user, file_name, content, update, progress=None):
         raise UnreadableFile(_("The file has no clients: only a header, or blank rows."))
     now = timezone.now()
     PendingImport.objects.filter(expires_at__lt=now - KEPT_AFTER_EXPIRY).delete()
-    return PendingImport.objects.create(
+    pending = PendingImport.objects.create(
         owner=user,
         file_name=file_name[:255],
         # A file with rejected rows can never be confirmed: its bytes need not wait.
@@ -147,6 +153,17 @@ def preview(user, file_name, content, update, progress=None):
         created_at=now,
         expires_at=now + LIFETIME,
     )
+    forget_older_uploads(user)
+    return pending
+
+
+def forget_older_uploads(user):
+    """Delete ``user``'s unconfirmed uploads but the ``KEPT_PER_USER`` newest, so
+    that nobody keeps more than that many files waiting. Applied ones stay (their
+    bytes are gone already; their page links to their batch)."""
+    unapplied = PendingImport.objects.filter(owner=user, applied_at__isnull=True)
+    kept = list(unapplied.order_by("-created_at", "-pk").values_list("pk", flat=True))
+    unapplied.filter(pk__in=kept[KEPT_PER_USER:]).delete()
 
 
 def confirm(pending, user, progress=None):
@@ -205,8 +222,15 @@ def confirm(pending, user, progress=None):
             )
         ) from None
     except (IntegrityError, DataError) as error:
-        message = _("The database refused the import, nothing was written: %(error)s")
-        raise ImportRefused(message % {"error": str(error).splitlines()[0]}) from None
+        # The database's own words (English, naming tables) go to the log, not to the user.
+        logger.warning("Web import %s refused by the database: %s", pending.pk, error)
+        raise ImportRefused(
+            _(
+                "The database refused the import: a row breaks one of its rules, perhaps "
+                "because of a change made meanwhile. Nothing was written: upload the "
+                "file again."
+            )
+        ) from None
     return writer
 
 

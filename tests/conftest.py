@@ -1,4 +1,7 @@
 import pytest
+from django.db import DataError, IntegrityError
+
+from clients.bulk import BulkWriter
 
 from .commands import manage_process
 from .factories import ClientFactory, UserFactory, form_data
@@ -52,3 +55,25 @@ def manage(tmp_path_factory):
     manage = manage_process(f"sqlite:///{tmp_path_factory.mktemp('db') / 'db.sqlite3'}")
     assert manage("migrate", "--noinput").returncode == 0
     return manage
+
+
+#: What PostgreSQL says when a write breaks one of its rules: never shown to users.
+DATABASE_WORDS = 'new row for relation "clients_client" violates check constraint'
+
+
+@pytest.fixture(params=[IntegrityError, DataError], ids=["integrity", "data"])
+def refusing_database(request, monkeypatch):
+    """Call it, and from then on the bulk writer writes its rows, then the database
+    refuses (as in a race with another writer): what was written must be rolled
+    back. Returns the database's words, which users must not see."""
+    original = BulkWriter.apply
+
+    def apply(self):
+        original(self)
+        raise request.param(DATABASE_WORDS)
+
+    def refuse():
+        monkeypatch.setattr(BulkWriter, "apply", apply)
+        return DATABASE_WORDS
+
+    return refuse

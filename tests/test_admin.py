@@ -2,13 +2,14 @@
 
 import pytest
 
-from clients.models import Client
+from clients.models import Batch, Client
 
 from .factories import ClientFactory, form_data
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "/admin/clients/client/"
+BATCHES = "/admin/clients/batch/"
 
 
 def test_changelist_loads_with_columns_and_status_filter(admin_client):
@@ -168,3 +169,25 @@ def test_a_past_version_reads_in_spanish(admin_client, renamed):
     for english in ["Historical", ">Clients<", "View "]:
         assert english not in html, english
     assert "style=" not in html
+
+
+def test_batches_are_listed_in_spanish_and_cannot_be_added_changed_or_deleted(
+    admin_client, admin_user
+):
+    batch = Batch.objects.create(kind=Batch.Kind.BULK_EDIT, created_by=admin_user, client_count=3)
+    html = admin_client.get(BATCHES).content.decode()
+    for heading in ("Lotes", "Tipo", "Fecha", "Usuario", "Clientes", "Edición masiva"):
+        assert heading in html
+    assert "?kind__exact=web_import" in html  # the filter by kind
+    assert f"{BATCHES}add/" not in html
+    assert admin_client.get(f"{BATCHES}add/").status_code == 403
+    page = admin_client.get(f"{BATCHES}{batch.pk}/change/")
+    assert page.status_code == 200  # read-only: shown, with no save button
+    assert 'name="_save"' not in page.content.decode()
+    admin_client.post(f"{BATCHES}{batch.pk}/change/", {"kind": "undo", "client_count": "9"})
+    assert admin_client.get(f"{BATCHES}{batch.pk}/delete/").status_code == 403
+    admin_client.post(
+        BATCHES, {"action": "delete_selected", "_selected_action": [batch.pk], "post": "yes"}
+    )
+    batch.refresh_from_db()
+    assert (batch.kind, batch.client_count) == ("bulk_edit", 3)

@@ -164,6 +164,20 @@ def test_a_refused_undo_says_why_on_the_batch_page(manager_client, manager, thre
     assert "Nada se deshizo: el cliente 3 cambió" in response.content.decode()
 
 
+def test_an_undo_the_database_refuses_says_so_in_spanish_and_changes_nothing(
+    manager_client, manager, three, refusing_database
+):
+    batch = write(manager, three, sla_low_seconds=90)
+    words = refusing_database()
+    response = manager_client.post(reverse("batches:undo", args=[batch.pk]), follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == batch.get_absolute_url()
+    assert "La base de datos rechazó deshacer" in page and "No se cambió nada." in page
+    assert words not in page
+    assert set(Client.objects.values_list("sla_low_seconds", flat=True)) == {90}
+    assert not Batch.objects.filter(kind="undo").exists()
+
+
 def test_undo_is_post_only(manager_client, manager, three):
     batch = write(manager, three, sla_low_seconds=90)
     assert manager_client.get(reverse("batches:undo", args=[batch.pk])).status_code == 405

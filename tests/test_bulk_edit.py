@@ -237,6 +237,20 @@ def test_a_client_changed_since_the_preview_stops_everything(manager_client, thr
     assert low_slas() == {1: 200, 2: 200, 3: 200}
 
 
+def test_a_change_the_database_refuses_says_so_in_spanish_and_applies_nothing(
+    manager_client, three, refusing_database
+):
+    fields = confirm_fields(preview(manager_client, [1, 2, 3], sla_low_seconds=200))
+    words = refusing_database()
+    response = confirm(manager_client, fields)
+    page = text(response)
+    assert response.status_code == 200
+    assert "La base de datos rechazó el cambio" in page and "No se aplicó nada" in page
+    assert words not in page
+    assert low_slas() == {1: 100, 2: 100, 3: 100}
+    assert not Batch.objects.exists()
+
+
 def test_a_client_made_invalid_since_the_preview_stops_everything(manager_client, three):
     fields = confirm_fields(preview(manager_client, [1, 2], sla_low_seconds=50))
     client = Client.objects.get(code=2)

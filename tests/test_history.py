@@ -2,11 +2,14 @@
 
 import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
+from clients.bulk import BulkWriter
 from clients.history import history_entries
-from clients.models import Client
+from clients.models import Batch, Client
 
-from .factories import ClientFactory, form_data
+from .factories import ClientFactory, form_data, valid_client
 from .html import form_values, shows
 
 pytestmark = pytest.mark.django_db
@@ -213,3 +216,39 @@ def test_restore_needs_change_permission(client, make_user, renamed):
     client.force_login(make_user("view_client"))
     assert "restaurar=" not in client.get(HISTORY_URL).content.decode()
     assert client.get(restore_url(creation.record.history_id)).status_code == 403
+
+
+def change_in_batches(user, client, times):
+    """``times`` bulk edits of ``client``, each its own batch (a new optimal SLA each)."""
+    batches = []
+    for seconds in range(11, 11 + times):
+        client.refresh_from_db()
+        values = {**{n: getattr(client, n) for n in valid_client()}, "sla_optimal_seconds": seconds}
+        with transaction.atomic(), BulkWriter(user, kind=Batch.Kind.BULK_EDIT) as writer:
+            writer.add(values, {"id": client.pk, "version": client.version})
+            writer.apply()
+        batches.append(writer.batch)
+    return batches
+
+
+def test_an_entry_made_by_a_batch_links_to_it(manager_client, manager):
+    client = ClientFactory(code=700, sla_optimal_seconds=10, sla_low_seconds=60)
+    (batch,) = change_in_batches(manager, client, 1)
+    html = manager_client.get(HISTORY_URL).content.decode()
+    assert (
+        f'<a href="/administracion/lotes/{batch.pk}/">Lote {batch.pk} · Edición masiva</a>' in html
+    )
+    assert html.count('<a href="/administracion/lotes/') == 1  # the creation was no batch's
+
+
+def test_the_history_page_takes_the_same_queries_for_1_or_5_batch_entries(manager_client, manager):
+    def queries(code, batches):
+        client = ClientFactory(code=code, sla_optimal_seconds=10, sla_low_seconds=60)
+        change_in_batches(manager, client, batches)
+        with CaptureQueriesContext(connection) as captured:
+            assert (
+                manager_client.get(f"/administracion/clientes/{code}/historial/").status_code == 200
+            )
+        return len(captured)
+
+    assert queries(701, 1) == queries(702, 5)

@@ -184,6 +184,23 @@ def test_a_change_after_the_preview_stops_everything_and_names_the_client(manage
     assert not Batch.objects.exists()
 
 
+def test_an_import_the_database_refuses_says_so_in_spanish_and_writes_nothing(
+    manager_client, existing, refusing_database, caplog
+):
+    upload(manager_client, csv_upload(row(2, "Dos nuevo"), row(3, "Tres")), update=True)
+    words = refusing_database()
+    response = manager_client.post(confirm_url(latest_pending()))
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "La base de datos rechazó la importación" in html
+    assert "No se escribió nada" in html
+    assert words not in html
+    assert words in caplog.text  # for whoever looks into it
+    assert stored() == [(1, "Telefónica", "active"), (2, "Claro", "active")]
+    assert latest_pending().applied_at is None
+    assert not Batch.objects.exists()
+
+
 def test_a_client_created_after_the_preview_with_a_new_code_stops_everything(manager_client):
     upload(manager_client, csv_upload(row(3, "Tres"), row(4, "Cuatro")))
     ClientFactory(code=4, name="Creado por otro")
@@ -252,6 +269,40 @@ def test_long_expired_previews_are_deleted_on_the_next_upload(manager_client):
     PendingImport.objects.filter(pk=old.pk).update(expires_at=timezone.now() - timedelta(days=2))
     upload(manager_client, csv_upload(row(4, "Cuatro")))
     assert list(PendingImport.objects.values_list("pk", flat=True)) == [latest_pending().pk]
+
+
+def test_a_user_keeps_only_the_3_newest_unconfirmed_uploads(manager_client, manager, make_user):
+    upload(manager_client, csv_upload(row(1, "Uno")))
+    applied = latest_pending()
+    manager_client.post(confirm_url(applied))
+    other = Browser()
+    other.force_login(make_user("view_client", "add_client"))
+    upload(other, csv_upload(row(9, "Nueve")))
+    others = latest_pending()
+    for code in range(2, 7):
+        upload(manager_client, csv_upload(row(code, f"Cliente {code}"), name=f"{code}.csv"))
+    waiting = PendingImport.objects.filter(owner=manager, applied_at__isnull=True)
+    assert sorted(waiting.values_list("file_name", flat=True)) == ["4.csv", "5.csv", "6.csv"]
+    # The applied one stays (its page links to its batch), and so does another user's.
+    assert PendingImport.objects.filter(pk__in=[applied.pk, others.pk]).count() == 2
+
+
+def test_a_replaced_upload_says_it_is_no_longer_available(manager_client):
+    upload(manager_client, csv_upload(row(3, "Tres")))
+    replaced = latest_pending()
+    for code in range(4, 7):
+        upload(manager_client, csv_upload(row(code, f"Cliente {code}")))
+    assert not PendingImport.objects.filter(pk=replaced.pk).exists()
+    for response in (
+        manager_client.get(f"{IMPORT_URL}{replaced.pk}/"),
+        manager_client.post(confirm_url(replaced)),
+    ):
+        html = response.content.decode()
+        assert response.status_code == 404
+        assert shows(html, "Esta vista previa ya no está disponible")
+        assert "Solo se guardan sus 3 subidas más recientes" in html
+        assert f'href="{IMPORT_URL}"' in html
+    assert not Client.objects.filter(code=3).exists()
 
 
 def test_another_users_pending_import_is_not_found(client, manager_client, make_user):

@@ -15,7 +15,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from clients.management.commands.load_demo import DEMO_CLIENTS
-from clients.models import CLIENT_FIELDS, Client
+from clients.models import CLIENT_FIELDS, Batch, Client
 
 from .test_accessibility import assert_accessible
 
@@ -159,16 +159,21 @@ def test_the_form_with_errors_fits_the_screen(page, demo, width):
 
 @pytest.fixture
 def history(demo):
-    """A demo client with a few changes, as its history page shows them."""
+    """A demo client with a few changes, as its history page shows them; the
+    newest made by a batch."""
     client = Client.objects.get(name="Ñandú S.A.S.")
-    for changes in [
-        {"name": "Ñandú Servicios S.A.S.", "sla_low_seconds": 240},
-        {"status": "inactive"},
-        {"max_history_conversations": 50, "inactivity_alert_attempts": 5},
-    ]:
+    admin = User.objects.get(username="admin")
+    batch = Batch.objects.create(kind=Batch.Kind.BULK_EDIT, created_by=admin, client_count=1)
+    for number, changes in enumerate(
+        [
+            {"name": "Ñandú Servicios S.A.S.", "sla_low_seconds": 240},
+            {"status": "inactive"},
+            {"max_history_conversations": 50, "inactivity_alert_attempts": 5},
+        ]
+    ):
         for field, value in changes.items():
             setattr(client, field, value)
-        client.record_change_by(User.objects.get(username="admin"))
+        client.record_change_by(admin, batch=batch if number == 2 else None)
         client.save()
     return client
 
@@ -179,6 +184,9 @@ def test_the_history_fits_the_screen(page, history, width):
     entry = page.locator("main table tbody tr").first
     date, changes = entry.locator(".history-date"), entry.locator(".history-changes")
     expect(changes).to_contain_text("Máximo de conversaciones históricas")
+    expect(
+        entry.get_by_role("link", name=re.compile(r"^Lote \d+ · Edición masiva$"))
+    ).to_be_visible()
     assert_fits_the_screen(page, width)
     date_box, changes_box = date.bounding_box(), changes.bounding_box()
     if width == PHONE:

@@ -218,3 +218,17 @@ def test_a_file_over_the_limit_is_refused_before_it_is_sent(page, log_in, manage
     page.get_by_label("Archivo").set_input_files(csv_file(row(5), row(6), row(7)))
     message = page.get_by_label("Archivo").evaluate("input => input.validationMessage")
     assert message.startswith("El archivo pesa más de 100")
+
+
+def test_a_preview_no_longer_available_says_so_accessibly(context, log_in, manager):
+    """Its own tab: the page answers 404, which the browser reports as an error."""
+    log_in(manager)
+    tab = context.new_page()
+    tab.goto("/administracion/clientes/importar/999/")
+    expect(
+        tab.get_by_role("heading", name="Esta vista previa ya no está disponible")
+    ).to_be_visible()
+    tab.get_by_role("link", name="Volver a subir el archivo").click()
+    expect(tab.get_by_role("heading", name="Importar clientes")).to_be_visible()
+    tab.goto("/administracion/clientes/importar/999/")
+    assert_accessible(tab)
