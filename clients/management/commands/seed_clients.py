@@ -9,12 +9,12 @@ import random
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Max
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from tqdm import tqdm
 
 from clients.bulk import BulkWriter
+from clients.formats import grouped
 from clients.models import BOUNDS, Client
 
 from ..base import ClientCommand
@@ -114,7 +114,7 @@ class Command(ClientCommand):
             "Created %(count)s clients, codes %(first)s to %(last)s.",
             count,
         )
-        values = {"count": number_format(count, force_grouping=True)}
+        values = {"count": grouped(count)}
         self.stdout.write(
             self.style.SUCCESS(summary % {**values, "first": first_code, "last": last_code})
         )
