@@ -1,4 +1,10 @@
-"""``{{ count|grouped }}``: a count in templates, grouped as in messages."""
+"""``{{ count|grouped }}``: a count in templates, grouped as in messages.
+
+In a plural sentence the number choosing the form and the one shown differ:
+``{% blocktranslate count n=total with counter=total|grouped %}{{ counter }}
+client{% plural %}{{ counter }} clients{% endblocktranslate %}`` (the msgid
+stays ``%(counter)s client``).
+"""
 
 from django import template
 
