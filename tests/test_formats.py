@@ -110,6 +110,13 @@ def test_the_web_import_groups_its_counts(manager_client, english, applied):
     assert applied in page(browser.get(confirmed.url))
 
 
+def test_the_web_import_groups_its_rejected_rows(manager_client):
+    rows = [row(code, status="bogus") for code in range(1, 1235)]
+    html = page(upload(manager_client, csv_upload(*rows)))
+    assert 'id="count-rejected">1.234<' in html
+    assert "Se muestran los primeros 1.000 de 1.234." in html
+
+
 # --- Messages and commands -------------------------------------------------------------
 
 
@@ -119,6 +126,13 @@ def test_the_import_command_groups_its_summary(tmp_path):
     assert status == 0 and "Creados: 1.234" in out
     status, out, _err = run("import_clients", str(path), "--dry-run", "--lang", "en")
     assert status == 0 and "Created: 1,234" in out
+
+
+def test_the_import_command_groups_its_rejected_rows(tmp_path):
+    path = csv_file(tmp_path, *[row(code, status="bogus") for code in range(1, 1235)])
+    status, out, err = run("import_clients", str(path))
+    assert status == 1 and "rechazados: 1.234." in out
+    assert err == "1.234 filas rechazadas: no se importó nada."
 
 
 def test_a_long_list_of_codes_groups_how_many_more_but_not_the_codes():
