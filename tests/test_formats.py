@@ -165,3 +165,13 @@ def test_code_1001_is_never_grouped_in_the_list_messages_and_history(manager_cli
     assert "1001" in history and "1.001" not in history
     ClientFactory(code=1002)
     assert "1.002" not in page(manager_client.get(LIST_URL))
+
+
+def test_the_admin_history_groups_its_count_of_entries(admin_client):
+    client = ClientFactory(code=1001)
+    first = client.history.get()
+    fields = [f.attname for f in first._meta.fields if f.attname != "history_id"]
+    copies = [type(first)(**{name: getattr(first, name) for name in fields}) for _ in range(1233)]
+    type(first).objects.bulk_create(copies)
+    html = page(admin_client.get(f"/admin/clients/client/{client.pk}/history/"))
+    assert "1.234 entradas" in html
