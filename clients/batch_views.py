@@ -12,6 +12,7 @@ from django.views.generic import DetailView, ListView
 
 from . import bulk_edit
 from .batches import UndoRefused, batch_changes, undo
+from .formats import grouped
 from .forms import BulkEditForm
 from .models import Batch, Client
 from .pagination import ForgivingPaginationMixin
@@ -96,7 +97,7 @@ class BatchUndoView(PermissionRequiredMixin, View):
                 "Batch %(batch)s undone: %(count)s clients restored.",
                 restored,
             )
-            messages.success(request, message % {"batch": batch.pk, "count": restored})
+            messages.success(request, message % {"batch": batch.pk, "count": grouped(restored)})
         else:
             messages.success(request, _("Batch %(batch)s undone.") % {"batch": batch.pk})
         if undo_batch.deactivated:
@@ -108,7 +109,7 @@ class BatchUndoView(PermissionRequiredMixin, View):
                 "clients are never deleted.",
                 undo_batch.deactivated,
             )
-            messages.success(request, message % {"count": undo_batch.deactivated})
+            messages.success(request, message % {"count": grouped(undo_batch.deactivated)})
         return redirect(undo_batch)
 
 
@@ -155,7 +156,7 @@ class BulkEditView(PermissionRequiredMixin, View):
                     "Bulk edit applied: %(count)s clients changed.",
                     batch.client_count,
                 )
-                messages.success(request, applied % {"count": batch.client_count})
+                messages.success(request, applied % {"count": grouped(batch.client_count)})
                 return redirect(batch)
         rows = bulk_edit.preview_rows(clients, values)
         preview = bulk_edit.Preview(

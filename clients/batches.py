@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .bulk import BulkWriter, quote
+from .formats import grouped
 from .history import Change, label, shown_value
 from .models import CLIENT_FIELDS, Batch, Client, ClientChangedError
 
@@ -123,7 +124,8 @@ def named(codes):
     shown = ", ".join(str(code) for code in codes[:NAMED_AT_MOST])
     if len(codes) > NAMED_AT_MOST:
         more = len(codes) - NAMED_AT_MOST
-        shown += " " + ngettext("and %(count)s more", "and %(count)s more", more) % {"count": more}
+        and_more = ngettext("and %(count)s more", "and %(count)s more", more)
+        shown += " " + and_more % {"count": grouped(more)}
     return shown
 
 

@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .batches import named
 from .bulk import BulkWriter
+from .formats import grouped
 from .history import Change, label, shown_value
 from .models import CLIENT_FIELDS, Batch, Client, ClientChangedError
 
@@ -71,8 +71,7 @@ def selected_codes(raw_codes):
         raise Refused(_("Select at least one client."))
     if len(codes) > MAX_SELECTED:
         raise Refused(
-            _("Select at most %(limit)s clients at a time.")
-            % {"limit": number_format(MAX_SELECTED, force_grouping=True)}
+            _("Select at most %(limit)s clients at a time.") % {"limit": grouped(MAX_SELECTED)}
         )
     return sorted(codes)
 

@@ -7,6 +7,8 @@ types; the browser tests check that both give the same text.
 
 from django.utils.translation import ngettext
 
+from .formats import grouped
+
 #: Largest first. Hours are the largest unit because no duration of a client
 #: exceeds one day, and "24 h" reads better beside "23 h 59 min" than "1 d".
 #: The symbols are the international ones, the same in Spanish and English.
@@ -34,7 +36,7 @@ def spell_seconds(seconds):
     hours, rest = divmod(seconds, 3600)
     minutes, rest = divmod(rest, 60)
     parts = [
-        ngettext("%(amount)s hour", "%(amount)s hours", hours) % {"amount": hours},
+        ngettext("%(amount)s hour", "%(amount)s hours", hours) % {"amount": grouped(hours)},
         ngettext("%(amount)s minute", "%(amount)s minutes", minutes) % {"amount": minutes},
         ngettext("%(amount)s second", "%(amount)s seconds", rest) % {"amount": rest},
     ]

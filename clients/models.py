@@ -21,7 +21,6 @@ from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +42,7 @@ from .fields import (
     WordChoiceField,
     normalize_for_search,
 )
+from .formats import grouped
 
 NAME_MAX_LENGTH = 120
 ONE_DAY_SECONDS = 86_400
@@ -102,8 +102,8 @@ def range_message(field_name):
     """The message for a value outside ``field_name``'s bounds, in the active language."""
     low, high = BOUNDS[field_name]
     return gettext(RANGE_MESSAGES[field_name]) % {
-        "low": number_format(low, force_grouping=True),
-        "high": number_format(high, force_grouping=True),
+        "low": grouped(low),
+        "high": grouped(high),
         "duration": spell_seconds(high),
     }
 

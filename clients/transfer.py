@@ -23,13 +23,13 @@ import openpyxl
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
-from django.utils.formats import number_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from .formats import grouped
 from .models import CLIENT_FIELDS, Client
 
 #: The columns, in file order; the SPEC's field names, part of the contract.
@@ -322,7 +322,11 @@ def csv_rows(reader, header):
             if len(cells) != len(header):
                 raise UnreadableFile(
                     _("Row %(row)s has %(found)s values but the header has %(expected)s columns.")
-                    % {"row": number, "found": len(cells), "expected": len(header)}
+                    % {
+                        "row": number,
+                        "found": grouped(len(cells)),
+                        "expected": grouped(len(header)),
+                    }
                 )
             yield number, present(zip(header, cells, strict=True))
     except csv.Error as error:
@@ -356,7 +360,7 @@ def refuse_long_numbers(file):
             file.seek(0)
             raise UnreadableFile(
                 _("Malformed JSON: a number with more than %(digits)s digits.")
-                % {"digits": number_format(limit, force_grouping=True)}
+                % {"digits": grouped(limit)}
             )
         carried = chunk[len(chunk.rstrip(b"0123456789")) :]
     file.seek(0)

@@ -10,7 +10,6 @@ from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.html import format_html
@@ -23,6 +22,7 @@ from django_filters.views import FilterView
 
 from . import columns, progress, web_import
 from .filters import ClientFilter
+from .formats import grouped
 from .forms import ClientForm, ClientUpdateForm, ImportForm
 from .history import UnknownVersion, history_entries, restored_values, shown_values
 from .models import CODE_IN_USE_MESSAGE, STALE_ERROR, Client, ClientChangedError, PendingImport
@@ -93,7 +93,7 @@ class ClientExportView(PermissionRequiredMixin, FilterView):
                 "The query finds more than %(limit)s clients, too many for an Excel file "
                 "from the page: narrow the query, or export CSV."
             )
-            limit = formats.number_format(self.xlsx_max_clients, force_grouping=True)
+            limit = grouped(self.xlsx_max_clients)
             messages.error(self.request, message % {"limit": limit})
             query = self.request.GET.copy()
             query.pop("formato", None)
@@ -320,7 +320,7 @@ class ImportConfirmView(PendingImportMixin, View):
         messages.success(
             request,
             _("Import applied: %(created)s clients created, %(changed)s updated.")
-            % {"created": writer.created, "changed": writer.changed},
+            % {"created": grouped(writer.created), "changed": grouped(writer.changed)},
         )
         return redirect(writer.batch)
 

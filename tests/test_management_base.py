@@ -2,12 +2,14 @@
 site's language, Spanish, or the one ``--lang`` names, from its help to
 argparse's errors, whatever the shell's locale."""
 
+import io
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
-from clients.management.base import language_in
+from clients.management.base import CountBar, language_in
 
 COMMANDS = sorted(
     path.stem
@@ -109,3 +111,14 @@ def test_the_sites_language_is_the_default(manage, tmp_path):
         "export_clients", "--bogus", "--pythonpath", tmp_path, "--settings", "english_site"
     )
     assert result.stderr.endswith("error: unrecognized arguments: --bogus\n"), result.stderr
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"), [("es", "1.234/10.000 ["), ("en", "1,234/10,000 [")]
+)
+def test_the_progress_bar_groups_its_counts(language, expected):
+    out = io.StringIO()
+    bar = CountBar(total=10_000, unit=" clients", file=out, mininterval=0)
+    with translation.override(language), bar:
+        bar.update(1234)
+    assert expected in out.getvalue()

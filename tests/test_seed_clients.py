@@ -56,6 +56,8 @@ def test_the_progress_bar_counts_the_clients_created_not_the_codes(monkeypatch):
     ClientFactory(code=3_999)
     err = io.StringIO()
     call_command("seed_clients", "10000", stdout=io.StringIO(), stderr=err)
-    # tqdm writes "4000/10000 [...]", or "12000 clients [...]" once past its total.
-    counts = [int(count) for count in re.findall(r"(\d+)(?:/10000| clients \[)", err.getvalue())]
+    # The bar writes "4.000/10.000 [..., 2.345 clientes/s]"; past its total, "12.000/10.000".
+    found = re.findall(r"([\d.]+)/10\.000", err.getvalue())
+    counts = [int(count.replace(".", "")) for count in found]
     assert counts and max(counts) == 10_000
+    assert "10.000/10.000 [" in err.getvalue() and " clientes/s]" in err.getvalue()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clients import webhooks
+from clients.formats import grouped
 
 from ..base import ClientCommand
 
@@ -47,7 +48,7 @@ class Command(ClientCommand):
         try:
             if once:
                 made = webhooks.deliver_due(lambda: bool(stopping))
-                self.stdout.write(_("Delivery attempts: %(count)s.") % {"count": made})
+                self.stdout.write(_("Delivery attempts: %(count)s.") % {"count": grouped(made)})
             else:
                 self.run_worker(waiter, stopping)
         finally:

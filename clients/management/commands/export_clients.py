@@ -1,10 +1,10 @@
 """``manage.py export_clients``: clients as CSV, JSON or Excel, a file import_clients reads back."""
 
 from django.core.management.base import CommandError
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from clients.formats import grouped
 from clients.models import Client
 from clients.transfer import FORMATS, WRITERS, TooManyForExcel, format_of, write_xlsx
 
@@ -49,9 +49,7 @@ class Command(ClientCommand):
             "Exported %(count)s clients to %(path)s.",
             written,
         )
-        self.stdout.write(
-            summary % {"count": number_format(written, force_grouping=True), "path": output}
-        )
+        self.stdout.write(summary % {"count": grouped(written), "path": output})
 
     def write_workbook(self, clients, output):
         """A workbook is a zip file, no text for a terminal: it needs ``--output``."""
@@ -66,7 +64,7 @@ class Command(ClientCommand):
                 "More than %(count)s clients, the most an Excel sheet holds; nothing was "
                 "written. Export them as CSV, or fewer at a time with --status."
             )
-            count = number_format(error.args[0], force_grouping=True)
+            count = grouped(error.args[0])
             raise CommandError(message % {"count": count}) from None
         except OSError as error:
             message = _("Cannot write %(path)s: %(reason)s")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from tqdm import tqdm
 
 from clients.bulk import BulkWriter
+from clients.formats import grouped
 from clients.importing import ClientImport
 from clients.models import Batch, ClientChangedError
 from clients.transfer import FORMATS, RowsFile, UnreadableFile, format_of
@@ -118,17 +119,18 @@ class Command(ClientChangeCommand):
         if job.rejected:
             # Nothing was written: say so, then which rows stopped it.
             summary = _("Created: 0, updated: 0, rejected: %(rejected)s.")
-            self.stdout.write(summary % {"rejected": job.rejected})
+            self.stdout.write(summary % {"rejected": grouped(job.rejected)})
             message = ngettext(
                 "%(count)s row rejected: nothing was imported.",
                 "%(count)s rows rejected: nothing was imported.",
                 job.rejected,
             )
-            raise CommandError(message % {"count": job.rejected}, returncode=REJECTED)
+            raise CommandError(message % {"count": grouped(job.rejected)}, returncode=REJECTED)
         summary = _(
             "Created: %(created)s, updated: %(updated)s, unchanged: %(unchanged)s, "
             "rejected: %(rejected)s."
         )
-        self.stdout.write(summary % vars(job))
+        counts = ("created", "updated", "unchanged", "rejected")
+        self.stdout.write(summary % {name: grouped(getattr(job, name)) for name in counts})
         if dry_run:
             self.stdout.write(_("Dry run: nothing was written."))

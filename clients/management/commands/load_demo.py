@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from clients.formats import grouped
 from clients.models import CLIENT_FIELDS, Client
 
 from ..base import ClientCommand
@@ -56,7 +57,7 @@ class Command(ClientCommand):
                 created += 1
         there = len(DEMO_CLIENTS) - created
         summary = _("Demo clients: %(created)s created, %(there)s already there.")
-        self.stdout.write(summary % {"created": created, "there": there})
+        self.stdout.write(summary % {"created": grouped(created), "there": grouped(there)})
         if admin.check_password(DEMO_PASSWORD):
             login = f"{DEMO_USERNAME} / {DEMO_PASSWORD}"
         else:

@@ -9,15 +9,14 @@ import random
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Max
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from tqdm import tqdm
 
 from clients.bulk import BulkWriter
+from clients.formats import grouped
 from clients.models import BOUNDS, Client
 
-from ..base import ClientCommand
+from ..base import ClientCommand, CountBar
 
 PROGRESS_EVERY = 1_000
 
@@ -99,7 +98,7 @@ class Command(ClientCommand):
                 _("Not enough free codes after %(code)s.") % {"code": first_code - 1}
             )
         rng = random.Random(seed)
-        progress = tqdm(
+        progress = CountBar(
             total=count, unit=" " + _("clients"), file=self.stderr, disable=count < 10_000
         )
         with progress, transaction.atomic(), BulkWriter() as writer:
@@ -114,7 +113,7 @@ class Command(ClientCommand):
             "Created %(count)s clients, codes %(first)s to %(last)s.",
             count,
         )
-        values = {"count": number_format(count, force_grouping=True)}
+        values = {"count": grouped(count)}
         self.stdout.write(
             self.style.SUCCESS(summary % {**values, "first": first_code, "last": last_code})
         )
