@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 
 from .bulk import BulkWriter, quote
 from .formats import grouped
-from .history import Change, label, shown_value
+from .history import Change, changes_between
 from .models import CLIENT_FIELDS, Batch, Client, ClientChangedError
 
 logger = logging.getLogger(__name__)
@@ -102,15 +102,7 @@ def batch_changes(batch, *, offset=0, limit=None):
             item = BatchChange(
                 history_id, client_id, new["code"], version, current_version, old, new
             )
-            item.changes = [
-                Change(
-                    label(name),
-                    None if old is None else shown_value(name, old[name]),
-                    shown_value(name, new[name]),
-                )
-                for name in CLIENT_FIELDS
-                if old is None or old[name] != new[name]
-            ]
+            item.changes = changes_between(old, new)
             found.append(item)
     return found
 

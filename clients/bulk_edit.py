@@ -27,7 +27,7 @@ from django.utils.translation import ngettext
 from .batches import named
 from .bulk import BulkWriter
 from .formats import grouped
-from .history import Change, label, shown_value
+from .history import Change, changes_between, label, stored_values
 from .models import CLIENT_FIELDS, Batch, Client, ClientChangedError
 
 logger = logging.getLogger(__name__)
@@ -109,14 +109,10 @@ def preview_rows(clients, values):
     applied and checked by the model's rules, without writing or querying."""
     rows = []
     for client in clients:
-        stored = {name: getattr(client, name) for name in CLIENT_FIELDS}
+        stored = stored_values(client)
         new_values = {**stored, **values}
         row = Row(client, new_values=new_values)
-        row.changes = [
-            Change(label(name), shown_value(name, stored[name]), shown_value(name, value))
-            for name, value in values.items()
-            if stored[name] != value
-        ]
+        row.changes = changes_between(stored, new_values, names=values)
         candidate = Client(**new_values)
         errors = candidate.value_errors()
         try:

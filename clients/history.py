@@ -27,23 +27,38 @@ def label(name):
     return capfirst(Client._meta.get_field(name).verbose_name)
 
 
-_label = label
-
-
 def shown_value(name, value):
     """A stored ``value`` of field ``name`` as the user reads it (a status by its label)."""
     choices = dict(Client._meta.get_field(name).flatchoices)
     return str(choices.get(value, value))
 
 
-def _shown(record, name):
-    display = getattr(record, f"get_{name}_display", None)
-    return str(display() if display else getattr(record, name))
+def stored_values(record):
+    """``{field: value}`` of a client or one of its history rows."""
+    return {name: getattr(record, name) for name in CLIENT_FIELDS}
 
 
 def shown_values(client):
     """(label, value) of each shown field, as the user reads them."""
-    return [(_label(name), _shown(client, name)) for name in CLIENT_FIELDS]
+    return [
+        (label(name), shown_value(name, value)) for name, value in stored_values(client).items()
+    ]
+
+
+def changes_between(old, new, names=CLIENT_FIELDS):
+    """A ``Change`` for each of ``names`` whose value differs from ``old`` to ``new``
+    (dicts of stored values); every one, with no old value, when ``old`` is
+    ``None`` (a client created). The history, a batch, a bulk edit's preview and
+    an import's preview all show changes this way."""
+    return [
+        Change(
+            label(name),
+            None if old is None else shown_value(name, old[name]),
+            shown_value(name, new[name]),
+        )
+        for name in names
+        if old is None or old[name] != new[name]
+    ]
 
 
 def history_entries(client):
@@ -55,18 +70,10 @@ def history_entries(client):
     )
     entries = []
     for newer, older in zip(records, [*records[1:], None][: len(records)], strict=True):
-        if older is None:
-            changes = [Change(_label(name), None, _shown(newer, name)) for name in CLIENT_FIELDS]
-            entries.append(Entry(newer, created=True, changes=changes))
-            continue
-        delta = newer.diff_against(older, included_fields=CLIENT_FIELDS)
-        changes = [
-            Change(_label(name), _shown(older, name), _shown(newer, name))
-            for name in CLIENT_FIELDS
-            if name in delta.changed_fields
-        ]
-        if changes:
-            entries.append(Entry(newer, created=False, changes=changes))
+        created = older is None
+        changes = changes_between(None if created else stored_values(older), stored_values(newer))
+        if changes:  # a creation always lists every field
+            entries.append(Entry(newer, created=created, changes=changes))
     for entry in entries[1:]:
         entry.restorable = True
     return entries
@@ -86,4 +93,6 @@ def restored_values(client, history_id):
         record = client.history.get(history_id=number)
     except (ValueError, TypeError, client.history.model.DoesNotExist):
         raise UnknownVersion from None
-    return record, {name: getattr(record, name) for name in CLIENT_FIELDS if name != "code"}
+    values = stored_values(record)
+    del values["code"]
+    return record, values

@@ -20,13 +20,12 @@ from pathlib import Path
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from .bulk import BulkWriter
+from .history import changes_between, label
 from .importing import ClientImport
 from .models import (
-    CLIENT_FIELDS,
     Batch,
     Client,
     ClientChangedError,
@@ -81,15 +80,7 @@ def rows_of(content, file_name):
 
 
 def _label(column):
-    if column == NON_FIELD_ERRORS:
-        return ""
-    return str(capfirst(Client._meta.get_field(column).verbose_name))
-
-
-def _shown(name, value):
-    if name == "status" and value in Client.Status.values:
-        return str(Client.Status(value).label)
-    return str(value)
+    return "" if column == NON_FIELD_ERRORS else str(label(column))
 
 
 class PreviewReport:
@@ -102,11 +93,8 @@ class PreviewReport:
     def add_update(self, number, current, values):
         if len(self.changes) >= SHOWN_ROWS:
             return
-        fields = [
-            [_label(name), _shown(name, current[name]), _shown(name, values[name])]
-            for name in CLIENT_FIELDS
-            if current[name] != values[name]
-        ]
+        # Kept as JSON in the pending import's report: plain lists.
+        fields = [[str(c.label), c.old, c.new] for c in changes_between(current, values)]
         self.changes.append(
             {"row": number, "code": values["code"], "name": values["name"], "fields": fields}
         )
