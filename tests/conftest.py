@@ -14,6 +14,12 @@ def spanish_by_default(settings):
 
 
 @pytest.fixture(autouse=True)
+def same_clients_every_run():
+    """A test's clients do not depend on the tests that ran before it."""
+    ClientFactory.reset_sequence()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -1,6 +1,7 @@
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from faker import Faker
 
 from clients.models import Client
 
@@ -47,19 +48,33 @@ def form_data(**changes):
     return {name: str(value) for name, value in values.items()}
 
 
+_names = Faker("es_ES")
+
+
+def _company_name(code):
+    """A company name that depends on the code alone, so a test sees the same one on every run."""
+    _names.seed_instance(code)
+    return _names.company()
+
+
 class ClientFactory(factory.django.DjangoModelFactory):
-    """Saved through ``Client.save()``; ``created_by=user`` records that user as the author."""
+    """Saved through ``Client.save()``; ``created_by=user`` records that user as the author.
+
+    Every value derives from the code (varied, yet the same on every run), so no test
+    depends on luck: a random value equal to the one a test sets would read as "unchanged".
+    ``tests/conftest.py`` restarts the code sequence for each test.
+    """
 
     class Meta:
         model = Client
 
     code = factory.Sequence(lambda n: 10_000 + n)
-    name = factory.Faker("company", locale="es_ES")
-    sla_optimal_seconds = factory.Faker("random_int", min=5, max=120)
+    name = factory.LazyAttribute(lambda client: _company_name(client.code))
+    sla_optimal_seconds = factory.LazyAttribute(lambda client: 5 + client.code % 116)
     sla_low_seconds = factory.LazyAttribute(lambda client: client.sla_optimal_seconds * 3)
-    max_history_conversations = factory.Faker("random_int", min=0, max=100)
-    inactivity_alert_attempts = factory.Faker("random_int", min=0, max=10)
-    max_inactivity_seconds = factory.Faker("random_int", min=30, max=3600)
+    max_history_conversations = factory.LazyAttribute(lambda client: client.code % 101)
+    inactivity_alert_attempts = factory.LazyAttribute(lambda client: client.code % 11)
+    max_inactivity_seconds = factory.LazyAttribute(lambda client: 30 + client.code % 3571)
     status = Client.Status.ACTIVE
 
     @classmethod

@@ -75,9 +75,16 @@ def low_slas():
 
 @pytest.fixture
 def three(db):
+    """Every value stated, so a value a test sets is always a change."""
     return [
         ClientFactory(
-            code=code, name=f"Cliente {code}", sla_optimal_seconds=20 * code, sla_low_seconds=100
+            code=code,
+            name=f"Cliente {code}",
+            sla_optimal_seconds=20 * code,
+            sla_low_seconds=100,
+            max_history_conversations=10,
+            inactivity_alert_attempts=3,
+            max_inactivity_seconds=600,
         )
         for code in (1, 2, 3)
     ]
