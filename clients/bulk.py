@@ -186,7 +186,7 @@ class BulkWriter:
                 for field in fields
             )
             self.cursor.execute(
-                f"INSERT INTO {quote(historical._meta.db_table)} ({columns}) "
+                f"INSERT INTO {history_table()} ({columns}) "
                 f"SELECT {values} FROM {clients_table()} c JOIN {self.table} t "
                 f"ON c.code = t.code WHERE t.id IS {'' if created else 'NOT '}NULL",
                 about_the_change,
@@ -242,11 +242,12 @@ def table_size():
 
 
 def analyze():
-    """Refresh the planner's statistics of the clients table after a large write:
-    right after a million new rows a name search took 96 ms instead of 22 ms."""
+    """Refresh the planner's statistics of the clients and their history after a
+    large write: right after a million new rows a name search took 96 ms instead
+    of 22 ms, and the history (the change feed) had as many new rows."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {clients_table()}")
+            cursor.execute(f"ANALYZE {clients_table()}, {history_table()}")
 
 
 def quote(name):
@@ -259,6 +260,10 @@ def column(name):
 
 def clients_table():
     return quote(Client._meta.db_table)
+
+
+def history_table():
+    return quote(Client.history.model._meta.db_table)
 
 
 def load(cursor, table, names, rows):

@@ -53,6 +53,7 @@ import datetime
 
 from django.core import signing
 from django.db import connection
+from django.db.models import Max
 
 from .models import Client
 from .writing import CHANGED, CREATED
@@ -110,7 +111,14 @@ def changes_after(position, limit):
 def is_known(position):
     """False for a position beyond every change recorded: not a cursor this
     database handed out (another database's, or one restored from a backup
-    taken before the changes it points at)."""
+    taken before the changes it points at).
+
+    Compared with the newest id, which PostgreSQL reads off the end of the
+    primary key whatever its statistics say. Asking for "any row at or past the
+    position" instead let the planner, on a history it had not analyzed yet
+    (right after a large import), scan the whole table for that one row: 18 ms
+    a tail poll at 100,000 changes, growing with the table."""
     if position == 0:
         return True
-    return Client.history.model.objects.filter(history_id__gte=position).exists()
+    newest = Client.history.model.objects.aggregate(newest=Max("history_id"))["newest"]
+    return newest is not None and position <= newest

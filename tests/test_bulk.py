@@ -25,11 +25,11 @@ def index_names():
         return sorted(row[0] for row in cursor.fetchall())
 
 
-def estimated_rows():
+def estimated_rows(table="clients_client"):
     """The planner's idea of the table's size, which ANALYZE refreshes (in place: a
     rolled-back test leaves it behind, so tests compare before and after)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'clients_client'")
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
         return cursor.fetchone()[0]
 
 
@@ -44,7 +44,8 @@ def test_large_seeds_rebuild_every_index_they_dropped(monkeypatch):
 
 @pytest.mark.parametrize("how", ["seed_clients", "import_clients"])
 def test_a_large_write_refreshes_the_planners_statistics(monkeypatch, tmp_path, how):
-    """Right after seeding a million clients a search took 96 ms, 22 ms after ANALYZE."""
+    """Right after seeding a million clients a search took 96 ms, 22 ms after ANALYZE;
+    the history, which the change feed reads, has as many new rows."""
     monkeypatch.setattr(bulk, "ANALYZE_FROM", 100)
     count = 160 if estimated_rows() == 150 else 150
     if how == "seed_clients":
@@ -52,6 +53,7 @@ def test_a_large_write_refreshes_the_planners_statistics(monkeypatch, tmp_path, 
     else:
         assert run("import_clients", csv_file(tmp_path, *map(row, range(1, count + 1))))[0] == 0
     assert estimated_rows() == count
+    assert estimated_rows("clients_historicalclient") == count
 
 
 def test_a_small_write_leaves_the_statistics_to_autovacuum(tmp_path):
