@@ -5,12 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django.views import View
 from django.views.generic import DetailView, ListView
 
 from . import bulk_edit
+from .actions import ActionView
 from .batches import UndoRefused, batch_changes, undo
 from .formats import grouped
 from .forms import BulkEditForm
@@ -77,11 +78,13 @@ class BatchDetailView(PermissionRequiredMixin, DetailView):
         }
 
 
-class BatchUndoView(PermissionRequiredMixin, View):
-    """Deshacer: POST only; all or none, then the new batch (or why nothing was undone)."""
+class BatchUndoView(PermissionRequiredMixin, ActionView):
+    """Deshacer: all or none, then the new batch (or why nothing was undone)."""
 
     permission_required = "clients.change_client"
-    http_method_names = ["post"]
+
+    def page_url(self):
+        return reverse("batches:detail", args=[self.kwargs["pk"]])
 
     def post(self, request, pk):
         batch = get_object_or_404(Batch, pk=pk)
@@ -113,14 +116,18 @@ class BatchUndoView(PermissionRequiredMixin, View):
         return redirect(undo_batch)
 
 
-class BulkEditView(PermissionRequiredMixin, View):
-    """Editar seleccionados: POST only. Without ``step``, the form for the selected
-    ``codes``; ``step=preview``, each client's old → new values; ``step=confirm``,
-    applies them all or none and shows the batch (``clients.bulk_edit``)."""
+class BulkEditView(PermissionRequiredMixin, ActionView):
+    """Editar seleccionados. Without ``step``, the form for the selected ``codes``;
+    ``step=preview``, each client's old → new values; ``step=confirm``, applies
+    them all or none and shows the batch (``clients.bulk_edit``)."""
 
     permission_required = "clients.change_client"
-    http_method_names = ["post"]
     template_name = "clients/bulk_edit.html"
+
+    def page_url(self):
+        # The selection was in the posted form: it is made again on the list.
+        messages.info(self.request, SELECT_AGAIN)
+        return reverse("clients:list")
 
     def post(self, request):
         step = request.POST.get("step")
@@ -186,6 +193,7 @@ class BulkEditView(PermissionRequiredMixin, View):
         return render(self.request, self.template_name, context)
 
 
+SELECT_AGAIN = _("Select the clients to edit in the list, then press Edit selected.")
 CHANGED_VALUES = _("The values are not valid: correct them and preview the change again.")
 ALREADY_APPLIED = _(
     "This change was already applied, as batch %(batch)s: nothing was applied again."

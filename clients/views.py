@@ -21,6 +21,7 @@ from django.views.generic.detail import SingleObjectMixin
 from django_filters.views import FilterView
 
 from . import columns, progress, web_import
+from .actions import ActionView
 from .filters import ClientFilter
 from .formats import grouped
 from .forms import ClientForm, ClientUpdateForm, ImportForm
@@ -292,10 +293,11 @@ class ImportPreviewView(PendingImportMixin, DetailView):
     """What the uploaded file would do: counts, changes, rejected rows; Confirmar."""
 
 
-class ImportConfirmView(PendingImportMixin, View):
+class ImportConfirmView(PendingImportMixin, ActionView):
     """Confirmar: apply the previewed file, all or nothing, then show its batch."""
 
-    http_method_names = ["post"]
+    def page_url(self):
+        return reverse("clients:import_preview", args=[self.kwargs["pk"]])
 
     def post(self, request, *args, **kwargs):
         self.object = pending = self.get_object()

@@ -5,7 +5,7 @@ from django.core.exceptions import BadRequest
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.core.validators import ProhibitNullCharactersValidator
 
-from config.views import api_error, bad_request, is_api, problem
+from config.views import api_error, bad_request, is_api, method_not_allowed, problem
 
 NUL = "\x00"
 
@@ -45,6 +45,21 @@ class RefuseNulCharactersMiddleware:
         if in_path:
             return problem(message, 400)
         return api_error({name: [str(message)] for name in names}, 400)
+
+
+class MethodNotAllowedPageMiddleware:
+    """A method a page does not take (a GET of ``/accounts/logout/``, which only
+    logs out on POST) gets the styled 405 page in the user's language; Django's
+    own is empty, a blank page in the browser. The API's 405s are DRF's JSON."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content and not is_api(request):
+            return method_not_allowed(response)
+        return response
 
 
 class SizeLimitUploadHandler(FileUploadHandler):

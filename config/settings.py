@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "config.middleware.UploadLimitMiddleware",
     # After the language is known, so that its 400 page speaks the user's.
     "config.middleware.RefuseNulCharactersMiddleware",
+    # Also after the language is known: the styled 405 page in the user's language.
+    "config.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

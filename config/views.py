@@ -9,7 +9,12 @@ an HTML page.
 import sys
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import (
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -50,6 +55,13 @@ def page_not_found(request, exception):
     if is_api(request):
         return problem(_("Not found."), 404)
     return defaults.page_not_found(request, exception)
+
+
+def method_not_allowed(response):
+    """The styled 405 page in place of Django's empty one, its ``Allow`` kept."""
+    page = HttpResponseNotAllowed([], loader.get_template("405.html").render())
+    page["Allow"] = response["Allow"]
+    return page
 
 
 def server_error(request):

@@ -178,9 +178,13 @@ def test_an_undo_the_database_refuses_says_so_in_spanish_and_changes_nothing(
     assert not Batch.objects.filter(kind="undo").exists()
 
 
-def test_undo_is_post_only(manager_client, manager, three):
+def test_a_get_of_undo_undoes_nothing_and_leads_to_the_batch(manager_client, manager, three):
+    """The language menu returns to the page it was on, with a GET."""
     batch = write(manager, three, sla_low_seconds=90)
-    assert manager_client.get(reverse("batches:undo", args=[batch.pk])).status_code == 405
+    response = manager_client.get(reverse("batches:undo", args=[batch.pk]))
+    assert response.status_code == 302
+    assert response.url == batch.get_absolute_url()
+    assert not Batch.objects.filter(kind="undo").exists()
 
 
 def test_an_unknown_batch_is_a_404(manager_client):

@@ -184,8 +184,17 @@ def test_the_limit_is_written_as_the_users_language_writes_numbers(manager_clien
     assert "Seleccione como máximo 1.000 clientes a la vez." in text(response)
 
 
-def test_the_bulk_edit_is_post_only(manager_client):
-    assert manager_client.get(URL).status_code == 405
+def test_switching_language_on_the_preview_leads_to_the_list_and_applies_nothing(
+    manager_client, three
+):
+    """The language menu posts to set_language, which returns to this address with
+    a GET: the selection is gone with the form, so the list asks for it again."""
+    preview(manager_client, [1, 2], sla_low_seconds=200)
+    response = manager_client.post("/i18n/setlang/", {"language": "en", "next": URL}, follow=True)
+    assert response.redirect_chain[-1] == ("/administracion/clientes/", 302)
+    assert "Select the clients to edit in the list, then press Edit selected." in text(response)
+    assert set(low_slas().values()) == {100}
+    assert not Batch.objects.exists()
 
 
 # --- Confirmar ----------------------------------------------------------------------------

@@ -31,6 +31,17 @@ def test_403_page_is_styled_and_in_spanish(client, make_user):
     assert "Acceso denegado" in response.content.decode()
 
 
+def test_405_page_is_styled_and_in_spanish(admin_client):
+    """Logging out is a POST (the menu's button); typing its address got an empty page."""
+    response = admin_client.get("/accounts/logout/")
+    html = response.content.decode()
+    assert response.status_code == 405
+    assert response["Allow"] == "POST, OPTIONS"
+    assert "No es una página" in html
+    assert "vendor/bootstrap/bootstrap.min.css" in html
+    assert admin_client.get("/administracion/clientes/").status_code == 200  # still logged in
+
+
 def test_400_page_for_a_bad_host(client, make_user):
     response = client.get("/", headers={"host": "evil.example"})
     assert response.status_code == 400

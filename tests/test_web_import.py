@@ -232,6 +232,16 @@ def test_a_second_confirm_applies_once(manager_client):
     assert Client.objects.count() == 1
 
 
+def test_a_get_of_confirm_imports_nothing_and_leads_to_the_preview(manager_client):
+    """The language menu on a refused Confirmar's page returns there with a GET."""
+    upload(manager_client, csv_upload(row(3, "Tres")))
+    pending = latest_pending()
+    response = manager_client.get(confirm_url(pending), follow=True)
+    assert response.redirect_chain == [(f"{IMPORT_URL}{pending.pk}/", 302)]
+    assert "Confirmar" in response.content.decode()
+    assert not Client.objects.exists()
+
+
 @needs_postgresql
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("attempt", range(3))
