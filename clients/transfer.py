@@ -29,6 +29,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from .fields import normalize_for_search
 from .formats import grouped
 from .models import CLIENT_FIELDS, Client
 
@@ -87,15 +88,17 @@ def column_names():
     names = {}
     for language, _language_name in settings.LANGUAGES:
         for field, label in column_labels(language).items():
-            names[label.casefold()] = field
-    names.update((field.casefold(), field) for field in FIELDS)
+            names[normalize_for_search(label)] = field
+    names.update((normalize_for_search(field), field) for field in FIELDS)
     return names
 
 
 def header_field(text):
-    """The field a header cell names; anything else as typed, for ``check_columns()``."""
+    """The field a header cell names, in any case and with or without its accents
+    ("codigo" is "Código", as people type it); anything else as typed, for
+    ``check_columns()``."""
     text = text.strip()
-    return column_names().get(text.casefold(), text)
+    return column_names().get(normalize_for_search(text), text)
 
 
 # --- Writing -----------------------------------------------------------------
@@ -609,6 +612,10 @@ def check_columns(names, row=None):
     problems.append(
         _("Required: %(required)s. Optional: %(optional)s.")
         % {"required": ", ".join(REQUIRED_FIELDS), "optional": ", ".join(OPTIONAL_FIELDS)}
+    )
+    labels = column_labels(translation.get_language() or XLSX_LANGUAGE).values()
+    problems.append(
+        _("A header may also be the column's label: %(labels)s.") % {"labels": ", ".join(labels)}
     )
     if row is not None:
         problems.insert(0, _("Item %(row)s:") % {"row": row})

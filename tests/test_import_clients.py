@@ -390,8 +390,24 @@ def test_missing_columns_message_tells_required_from_optional(tmp_path):
         "max_history_conversations, inactivity_alert_attempts, max_inactivity_seconds. "
         "Obligatorias: code, name, sla_optimal_seconds, sla_low_seconds, "
         "max_history_conversations, inactivity_alert_attempts, max_inactivity_seconds. "
-        "Opcionales: status."
+        "Opcionales: status. "
+        "La cabecera también puede llevar la etiqueta de cada columna: Código, Nombre, "
+        "SLA óptimo (segundos), SLA bajo (segundos), Máximo de conversaciones históricas, "
+        "Número de intentos, Tiempo máximo de inactividad (segundos), Estado."
     )
+
+
+def test_headers_typed_without_accents_or_in_another_case_are_the_labels(tmp_path):
+    """People type "codigo" for "Código"; the message above offers the labels."""
+    header = (
+        "CODIGO;nombre;sla optimo (segundos);SLA BAJO (SEGUNDOS);"
+        "maximo de conversaciones historicas;numero de intentos;"
+        "tiempo maximo de inactividad (segundos);estado"
+    )
+    path = tmp_path / "clientes.csv"
+    path.write_text(f"{header}\n7;Siete;20;60;10;3;300;inactivo\n", encoding="utf-8")
+    assert run("import_clients", path)[0] == 0
+    assert Client.objects.filter(code=7, name="Siete", status="inactive").exists()
 
 
 # --- import_clients: attribution and progress -----------------------------------------
