@@ -197,3 +197,62 @@ def test_the_history_fits_the_screen(page, history, width):
         assert changes_box["y"] == date_box["y"], "a table row"
     assert_accessible(page)
     save(page, f"history-{width}")
+
+
+def assert_no_table_scrolls(page):
+    """Every value in sight: no table hides columns off to the side."""
+    hidden = page.locator(".table-responsive").evaluate_all(
+        "tables => tables.filter(t => t.scrollWidth > t.clientWidth).length"
+    )
+    assert hidden == 0
+
+
+def bulk_edit_preview(page):
+    page.goto(LIST_PATH)
+    for name in ("Telefónica Colombia", "Ñandú S.A.S.", "Bancolombia"):
+        page.get_by_role("checkbox", name=f"Seleccionar {name}").check()
+    page.get_by_role("button", name="Editar seleccionados").click()
+    page.get_by_label("SLA bajo (segundos)").fill("400")
+    page.get_by_role("button", name="Vista previa").click()
+    expect(page.get_by_text("3 clientes cambiarán.")).to_be_visible()
+
+
+def batch_page(page):
+    bulk_edit_preview(page)
+    page.get_by_role("button", name="Confirmar").click()
+    expect(page.get_by_role("button", name="Deshacer")).to_be_visible()
+
+
+def batch_list(page):
+    batch_page(page)
+    page.goto("/administracion/lotes/")
+
+
+def import_preview(page):
+    header = ",".join(CLIENT_FIELDS)
+    rows = ["1001,Telefónica Colombia S.A.,20,700,10,3,300,active", "2002,Malo,90,60,10,3,300,"]
+    page.goto(f"{LIST_PATH}importar/")
+    page.get_by_label("Archivo").set_input_files(
+        {
+            "name": "clientes.csv",
+            "mimeType": "text/csv",
+            "buffer": "\n".join([header, *rows]).encode(),
+        }
+    )
+    page.get_by_label("Actualizar clientes existentes").check()
+    page.get_by_role("button", name="Vista previa").click()
+    expect(page.locator("#changed-clients")).to_be_visible()
+
+
+@pytest.mark.parametrize("reach", [bulk_edit_preview, batch_page, batch_list, import_preview])
+def test_pages_of_changes_stack_their_rows_at_phone_width(page, demo, reach):
+    """A squeezed three-column table pushed each change's old value off the side."""
+    page.set_viewport_size({"width": PHONE, "height": 800})
+    reach(page)
+    assert_fits_the_screen(page, PHONE)
+    assert_no_table_scrolls(page)
+    for old_value in page.locator("main del").all():
+        box = old_value.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE
+    assert_accessible(page)
+    save(page, f"{reach.__name__.replace('_', '-')}-{PHONE}")
