@@ -70,3 +70,19 @@ def test_select_all_on_the_page_with_the_keyboard(page, log_in, manager):
     page.get_by_role("button", name="Editar seleccionados").click()
     expect(page.get_by_role("cell", name="Cliente 41")).to_be_visible()
     expect(page.get_by_role("cell", name="Cliente 42")).to_have_count(0)
+
+
+def test_on_a_phone_the_preview_opens_where_it_is(page, log_in, manager):
+    """Below the six fields the preview was a screen further down, out of sight."""
+    for code in (51, 52):
+        ClientFactory(code=code, name=f"Cliente {code}", sla_optimal_seconds=20, sla_low_seconds=60)
+    log_in(manager)
+    page.set_viewport_size({"width": 375, "height": 700})
+    page.goto("/administracion/clientes/")
+    for code in (51, 52):
+        page.get_by_role("checkbox", name=f"Seleccionar Cliente {code}").check()
+    page.get_by_role("button", name="Editar seleccionados").click()
+    page.get_by_label("SLA bajo (segundos)").fill("90")
+    page.get_by_role("button", name="Vista previa").click()
+    expect(page.get_by_role("heading", name="Vista previa")).to_be_in_viewport()
+    expect(page.get_by_role("button", name="Confirmar")).to_be_in_viewport()

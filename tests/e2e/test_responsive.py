@@ -1,4 +1,5 @@
-"""The list, the form and the history on a desktop (1280 px) and a phone (375 px).
+"""The list, the form, the history and the pages of changes (a batch, the batches, the
+bulk edit's and the import's previews) on a desktop (1280 px) and a phone (375 px).
 
 Each test saves its screenshots in test-artifacts/screenshots/, or in the
 folder ``SCREENSHOTS_DIR`` names: ``make screenshots`` refreshes the ones in
@@ -244,15 +245,17 @@ def import_preview(page):
     expect(page.locator("#changed-clients")).to_be_visible()
 
 
+@pytest.mark.parametrize("width", [DESKTOP, PHONE])
 @pytest.mark.parametrize("reach", [bulk_edit_preview, batch_page, batch_list, import_preview])
-def test_pages_of_changes_stack_their_rows_at_phone_width(page, demo, reach):
-    """A squeezed three-column table pushed each change's old value off the side."""
-    page.set_viewport_size({"width": PHONE, "height": 800})
+def test_pages_of_changes_show_every_change_in_full(page, demo, reach, width):
+    """At phone width a squeezed three-column table pushed each change's old value
+    off the side; the rows stack instead, as the history's do."""
+    page.set_viewport_size({"width": width, "height": 800})
     reach(page)
-    assert_fits_the_screen(page, PHONE)
+    assert_fits_the_screen(page, width)
     assert_no_table_scrolls(page)
     for old_value in page.locator("main del").all():
         box = old_value.bounding_box()
-        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width
     assert_accessible(page)
-    save(page, f"{reach.__name__.replace('_', '-')}-{PHONE}")
+    save(page, f"{reach.__name__.replace('_', '-')}-{width}")
