@@ -124,9 +124,12 @@ class BulkEditView(PermissionRequiredMixin, ActionView):
     permission_required = "clients.change_client"
     template_name = "clients/bulk_edit.html"
 
-    def page_url(self):
+    def get(self, request):
         # The selection was in the posted form: it is made again on the list.
-        messages.info(self.request, SELECT_AGAIN)
+        messages.info(request, SELECT_AGAIN)
+        return super().get(request)
+
+    def page_url(self):
         return reverse("clients:list")
 
     def post(self, request):
