@@ -62,7 +62,9 @@ def test_the_lists_count_is_grouped(manager_client, english, expected):
 
 def test_the_batch_pages_and_the_undo_message_group_the_count(manager_client, manager):
     batch = many(1234, manager, Batch.Kind.COMMAND)
-    assert '<td class="text-end">1.234</td>' in page(manager_client.get(BATCHES_URL))
+    assert '<td class="text-end" data-label="Clientes">1.234</td>' in page(
+        manager_client.get(BATCHES_URL)
+    )
     detail = page(manager_client.get(batch.get_absolute_url()))
     assert '<dd class="col-sm-9">1.234</dd>' in detail
     assert "los 1.234 clientes" in detail

@@ -94,7 +94,7 @@ def test_rejected_rows_are_listed_with_row_numbers_and_reasons_in_spanish_and_no
     assert "<strong>Nombre:</strong> Este campo no puede estar vacío." in html
     assert "«foo» no es un estado: use activo o inactivo" in html
     rows = html[html.index('id="rejected-rows"') :]
-    assert rows.index("<td>3</td>") < rows.index("<td>4</td>")
+    assert rows.index('data-label="Fila">3</td>') < rows.index('data-label="Fila">4</td>')
     assert "Confirmar" not in html
     pending = latest_pending()
     assert bytes(pending.content) == b""  # never to be confirmed: not kept
