@@ -59,12 +59,14 @@ def parse_arguments():
 
 
 def seed(size):
-    """``list_pages.seed``, after emptying the batches too (their history goes with it)."""
+    """``list_pages.seed``, after emptying the batches too (their history goes with
+    it, and the web imports that name them)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "TRUNCATE clients_client, clients_historicalclient, clients_batch RESTART IDENTITY"
+            "TRUNCATE clients_client, clients_historicalclient, clients_batch, "
+            "clients_pendingimport RESTART IDENTITY"
         )
     return list_pages.seed(size)
 
