@@ -93,8 +93,12 @@ class PreviewReport:
     def add_update(self, number, current, values):
         if len(self.changes) >= SHOWN_ROWS:
             return
-        # Kept as JSON in the pending import's report: plain lists.
-        fields = [[str(c.label), c.old, c.new] for c in changes_between(current, values)]
+        # Kept as JSON in the pending import's report, shaped as a Change for the
+        # include that shows one (templates/clients/includes/change.html).
+        fields = [
+            {"label": str(c.label), "old": c.old, "new": c.new}
+            for c in changes_between(current, values)
+        ]
         self.changes.append(
             {"row": number, "code": values["code"], "name": values["name"], "fields": fields}
         )
